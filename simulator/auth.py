@@ -1,0 +1,102 @@
+"""HTTP Basic authentication as Twilio does it.
+
+Credentials are ``AccountSid:AuthToken``, an API key ``SK...:secret`` of an
+account, or an account's test credentials (a separate test AccountSid and
+AuthToken). Main-account credentials reach the main account and the 2010
+resources of its subaccounts; a subaccount reaches only itself. Standard API
+keys cannot manage Accounts or Keys. Test credentials may only POST to
+IncomingPhoneNumbers, Messages and Calls.
+"""
+from __future__ import annotations
+
+import hmac
+import re
+from dataclasses import dataclass
+
+from flask import g, request
+
+from .errors import TwilioError
+from .runtime import sim
+
+TEST_CREDENTIAL_PATHS = re.compile(
+    r"^/api/2010-04-01/Accounts/AC[0-9a-f]{32}/"
+    r"(IncomingPhoneNumbers(/Local|/TollFree|/Mobile)?|Messages|Calls)\.json$")
+
+
+@dataclass
+class Principal:
+    account: dict            # the account the credentials belong to
+    via: str                 # "auth_token" | "api_key" | "test"
+    key_type: str | None = None
+
+    @property
+    def account_sid(self) -> str:
+        return self.account["sid"]
+
+    @property
+    def is_main_account(self) -> bool:
+        return self.account["owner_account_sid"] == self.account["sid"]
+
+    def reaches(self, account: dict) -> bool:
+        """Main credentials reach their subaccounts; anyone reaches itself."""
+        return account["sid"] == self.account_sid or account["owner_account_sid"] == self.account_sid
+
+
+def _unauthenticated() -> TwilioError:
+    return TwilioError(20003)
+
+
+def _same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+def authenticate() -> Principal:
+    auth = request.authorization
+    if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
+        raise _unauthenticated()
+    store = sim().store
+    user, secret = auth.username, auth.password
+    principal = None
+    if user.startswith("AC"):
+        account = store.get("accounts", user)
+        if account is not None and _same(secret, account["auth_token"]):
+            principal = Principal(account, "auth_token")
+        else:
+            test = store.get("test_credentials", user)
+            if test is not None and _same(secret, test["auth_token"]):
+                principal = Principal(store.require("accounts", test["account_sid"]), "test")
+    elif user.startswith("SK"):
+        key = store.get("keys", user)
+        if key is not None and _same(secret, key["secret"]):
+            principal = Principal(store.require("accounts", key["account_sid"]), "api_key",
+                                  key.get("key_type", "standard"))
+    if principal is None:
+        raise _unauthenticated()
+    if principal.account["status"] != "active":
+        raise TwilioError(20005, f"Account {principal.account_sid} is not active "
+                                 f"(status: {principal.account['status']})")
+    if principal.via == "test" and not (request.method == "POST"
+                                         and TEST_CREDENTIAL_PATHS.match(request.path)):
+        raise TwilioError(20008)
+    return principal
+
+
+def principal() -> Principal:
+    return g.principal
+
+
+def path_account(account_sid: str) -> dict:
+    """The account named in a 2010 path, if these credentials reach it."""
+    account = sim().store.get("accounts", account_sid)
+    if account is None:
+        raise TwilioError.not_found()
+    if not principal().reaches(account):
+        raise _unauthenticated()
+    return account
+
+
+def require_account_manager():
+    """Accounts and Keys are managed with account credentials or a main key only."""
+    p = principal()
+    if p.via == "api_key" and p.key_type != "main":
+        raise TwilioError(20003, "Standard API keys cannot manage Accounts or Keys")

@@ -1,0 +1,41 @@
+"""Twilio REST products, one blueprint each, served under ``/<host label>/``.
+
+Each product package (``products/<label>/``) makes its blueprint with
+``product()``; every request to it is authenticated as Twilio does it (see
+``auth.py``) before its handler runs. A resource module adds its routes to its
+product's blueprint and is listed in ``RESOURCES`` so that the app loads it.
+"""
+from __future__ import annotations
+
+import importlib
+
+from flask import Blueprint, g
+
+from ..auth import authenticate
+
+RESOURCES = (
+    "simulator.products.api.accounts",
+    "simulator.products.api.keys",
+)
+
+
+def product(label: str, version: str) -> Blueprint:
+    bp = Blueprint(f"{label}_{version}".replace("-", "_").replace(".", "_"), __name__,
+                   url_prefix=f"/{label}/{version}")
+    bp.before_request(_authenticate)
+    return bp
+
+
+def _authenticate():
+    g.principal = authenticate()
+
+
+def blueprints() -> list[Blueprint]:
+    """Load every resource module; return each product's blueprint once."""
+    found = []
+    for name in RESOURCES:
+        package = importlib.import_module(name.rsplit(".", 1)[0])
+        importlib.import_module(name)
+        if package.bp not in found:
+            found.append(package.bp)
+    return found

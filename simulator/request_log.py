@@ -1,0 +1,35 @@
+"""Recording each Twilio request and response for GET /_sim/v1/journal."""
+from __future__ import annotations
+
+import json
+
+from flask import request
+
+from .hosts import public_path
+from .runtime import sim
+
+
+def record(response):
+    if request.path.startswith("/_sim/"):
+        return response
+    sim().record_request({
+        "time": sim().now(),
+        "method": request.method,
+        "path": request.path,
+        "public_path": public_path(request.path),
+        "query": request.query_string.decode("latin-1"),
+        "params": request.form.to_dict(flat=False) if request.method in ("POST", "PUT") and request.form else {},
+        "status": response.status_code,
+        "body": "" if response.direct_passthrough else response.get_data(as_text=True),
+    })
+    return response
+
+
+def readable(entry: dict) -> dict:
+    """A journal entry with its body parsed (done when read, not on the hot path)."""
+    body = entry["body"]
+    try:
+        body = json.loads(body) if body else None
+    except ValueError:
+        pass
+    return {**entry, "body": body}

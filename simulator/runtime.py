@@ -1,0 +1,65 @@
+"""The Simulator: one app's state (store, clock, ids, request journal) and its lifecycle."""
+from __future__ import annotations
+
+import threading
+from collections import deque
+
+from flask import current_app
+
+from .clock import Clock
+from .config import Settings
+from .sids import Generator
+from .store import Store
+from .wire import iso
+
+
+class Simulator:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.clock = Clock()
+        if settings.freeze_clock:
+            self.clock.freeze()
+        self.ids = Generator(settings.seed)
+        self.store = Store(settings.data_dir, compact_every=settings.compact_every)
+        self.requests: deque = deque(maxlen=settings.journal_size)
+        self._requests_lock = threading.Lock()
+        from . import tables
+        tables.define(self.store)
+
+    def start(self):
+        """Seed an empty store from the fixtures (runs inside the app context)."""
+        if self.store.is_empty():
+            self.seed()
+
+    def now(self) -> str:
+        """The current simulator time as the store keeps it (ISO 8601, UTC)."""
+        return iso(self.clock.now())
+
+    def seed(self):
+        from .seed import load_fixtures
+        load_fixtures(self, self.settings.fixtures_path)
+
+    def reset(self):
+        """Back to the fixtures: empty store, fresh ids (same seed), cleared journal."""
+        with self.store.lock:
+            self.store.clear()
+            self.ids.reset()
+            with self._requests_lock:
+                self.requests.clear()
+            self.seed()
+
+    def record_request(self, entry: dict):
+        with self._requests_lock:
+            self.requests.append(entry)
+
+    def recent_requests(self) -> list[dict]:
+        with self._requests_lock:
+            return list(self.requests)
+
+    def close(self):
+        self.store.close()
+
+
+def sim() -> Simulator:
+    """The Simulator of the app handling the current request."""
+    return current_app.extensions["twilio_sim"]

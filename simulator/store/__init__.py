@@ -1,0 +1,128 @@
+"""The store: the only place that knows TinyDB.
+
+Every record is a plain dict keyed by its SID (the TinyDB document id), in a
+table declared with the field that owns it (usually ``account_sid``). One
+re-entrant lock serialises access, so the threaded server is safe; callers get
+deep copies, never live documents.
+"""
+from __future__ import annotations
+
+import copy
+import itertools
+import threading
+from typing import Any, Callable, Iterable
+
+from tinydb.table import Document
+
+from ..errors import TwilioError
+from .journal import Journal
+from .tinystore import IndexedTable, JournalStorage, SimTinyDB
+
+Predicate = Callable[[dict], bool]
+
+
+class Store:
+    def __init__(self, data_dir: str | None = None, compact_every: int = 20_000):
+        self.lock = threading.RLock()
+        journal = Journal(data_dir, self.lock, compact_every=compact_every) if data_dir else None
+        self._storage = JournalStorage(journal)
+        if journal:
+            journal.source = self._storage.read
+        self._db = SimTinyDB(storage=lambda: self._storage)
+        self._owners: dict[str, str | None] = {}
+
+    # -- tables ----------------------------------------------------------------
+    def define(self, table: str, owner: str | None = "account_sid"):
+        """Declare a table and the field its per-owner index follows."""
+        self._owners[table] = owner
+
+    def _table(self, name: str) -> IndexedTable:
+        return self._db.table(name, owner_field=self._owners.get(name, "account_sid"))
+
+    def is_empty(self) -> bool:
+        with self.lock:
+            return not any(self._storage.read().values())
+
+    # -- single records ------------------------------------------------------------
+    def get(self, table: str, sid: str) -> dict | None:
+        with self.lock:
+            doc = self._table(table).get(doc_id=sid)
+            return copy.deepcopy(dict(doc)) if doc is not None else None
+
+    def require(self, table: str, sid: str, error: TwilioError | None = None) -> dict:
+        doc = self.get(table, sid)
+        if doc is None:
+            raise error or TwilioError.not_found()
+        return doc
+
+    def insert(self, table: str, doc: dict) -> dict:
+        with self.lock:
+            self._table(table).insert(Document(copy.deepcopy(doc), doc_id=doc["sid"]))
+        return copy.deepcopy(doc)
+
+    def update(self, table: str, sid: str, fields: dict) -> dict:
+        with self.lock:
+            t = self._table(table)
+            t.update(copy.deepcopy(fields), doc_ids=[sid])
+            return copy.deepcopy(dict(t.get(doc_id=sid)))
+
+    def delete(self, table: str, sid: str) -> bool:
+        with self.lock:
+            t = self._table(table)
+            if t.get(doc_id=sid) is None:
+                return False
+            t.remove(doc_ids=[sid])
+            return True
+
+    # -- many records --------------------------------------------------------------
+    def owned(self, table: str, owner: Any, *, newest_first: bool = False,
+              where: Predicate | None = None, after: str | None = None,
+              skip: int = 0, limit: int | None = None) -> list[dict]:
+        """Records of one owner in insertion order (or reversed), without scanning
+        other owners' records. ``after`` resumes just past that SID (a page
+        token); ``skip`` is used when the token's record is gone."""
+        with self.lock:
+            t = self._table(table)
+            keys: Iterable[str] = t.by_owner.get(owner, {})
+            keys = reversed(keys) if newest_first else iter(keys)
+            raw = t._read_table()
+            if after is not None and after in raw:
+                keys = itertools.dropwhile(lambda k: k != after, keys)
+                next(keys, None)
+            elif skip:
+                if where is None:
+                    keys = itertools.islice(keys, skip, None)
+            docs = (raw[k] for k in keys)
+            if where is not None:
+                docs = (d for d in docs if where(d))
+                if after is None and skip:
+                    docs = itertools.islice(docs, skip, None)
+            if limit is not None:
+                docs = itertools.islice(docs, limit)
+            return [copy.deepcopy(d) for d in docs]
+
+    def find(self, table: str, where: Predicate) -> list[dict]:
+        """Scan a whole table: for rare look-ups that have no owner (e.g. by email)."""
+        with self.lock:
+            return [copy.deepcopy(d) for d in self._table(table)._read_table().values() if where(d)]
+
+    def count(self, table: str, owner: Any) -> int:
+        with self.lock:
+            return len(self._table(table).by_owner.get(owner, {}))
+
+    # -- whole state -------------------------------------------------------------------
+    def dump(self) -> dict:
+        with self.lock:
+            return copy.deepcopy(self._storage.read())
+
+    def load(self, data: dict):
+        with self.lock:
+            self._storage.write(copy.deepcopy(data))
+            for t in self._db._tables.values():
+                t.rebuild_index()
+
+    def clear(self):
+        self.load({})
+
+    def close(self):
+        self._storage.close()
