@@ -21,6 +21,8 @@ from simulator.config import Settings  # noqa: E402
 from simulator.server import Server  # noqa: E402
 from simulator.testing import SimulatorHandle, SimulatorHttpClient  # noqa: E402
 
+pytest_plugins = ["pytester"]
+
 CHECKED = {"responses": 0}
 
 
@@ -71,6 +73,33 @@ def sim(request):
         app.extensions["twilio_sim"].close()
     problems = handle.http_client.problems
     assert not problems, "responses that break the official schema:\n" + "\n".join(problems)
+
+
+class RawHttp:
+    """Plain HTTP to the simulator over the test's transport (for what the SDK
+    never sends: wrong methods, unknown paths, malformed input, the control plane)."""
+
+    def __init__(self, target):
+        self.target = target
+
+    def __call__(self, method, path, *, auth=None, headers=None, data=None, json=None):
+        import requests
+        if isinstance(self.target, str):
+            r = requests.request(method, self.target + path, auth=auth, headers=headers,
+                                 data=data, json=json, timeout=30)
+            return r.status_code, r.headers, r.text
+        if auth:
+            from werkzeug.datastructures import Authorization
+            headers = {**(headers or {}), "Authorization": Authorization(
+                "basic", {"username": auth[0], "password": auth[1]}).to_header()}
+        r = self.target.test_client().open(path, method=method, headers=headers, data=data,
+                                           json=json)
+        return r.status_code, r.headers, r.get_data(as_text=True)
+
+
+@pytest.fixture
+def http(sim):
+    return RawHttp(sim.target)
 
 
 @pytest.fixture
