@@ -4,6 +4,19 @@ TABLES = {
     "accounts": "owner_account_sid",   # a main account owns itself and its subaccounts
     "test_credentials": "account_sid",
     "keys": "account_sid",
+    # issue 3: numbers and messaging
+    "incoming_phone_numbers": "account_sid",
+    "outgoing_caller_ids": "account_sid",
+    "messages": "account_sid",
+    "message_media": "message_sid",
+    "calls": "account_sid",
+    "messaging_services": "account_sid",
+    "tollfree_verifications": "account_sid",
+    "opt_outs": "account_sid",
+    "timers": "kind",                  # pending time-driven steps (messages, calls, reviews)
+    "webhook_deliveries": "account_sid",
+    "alerts": "account_sid",
+    "sim_settings": "kind",
 }
 
 

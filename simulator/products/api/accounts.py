@@ -47,10 +47,6 @@ def new_account(*, owner_sid: str | None, friendly_name: str | None = None,
     return account
 
 
-def test_credentials(account_sid: str) -> dict:
-    return sim().store.owned("test_credentials", account_sid, limit=1)[0]
-
-
 def to_wire(a: dict) -> dict:
     base = f"/2010-04-01/Accounts/{a['sid']}"
     return {
