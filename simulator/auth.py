@@ -87,10 +87,13 @@ def principal() -> Principal:
 
 def path_account(account_sid: str) -> dict:
     """The account named in a 2010 path, if these credentials reach it."""
+    me = principal()
+    if account_sid == me.account_sid:  # the common case: no second look-up
+        return me.account
     account = sim().store.get("accounts", account_sid)
     if account is None:
         raise TwilioError.not_found()
-    if not principal().reaches(account):
+    if not me.reaches(account):
         raise _unauthenticated()
     return account
 

@@ -20,14 +20,16 @@ def record(response):
         "query": request.query_string.decode("latin-1"),
         "params": request.form.to_dict(flat=False) if request.method in ("POST", "PUT") and request.form else {},
         "status": response.status_code,
-        "body": "" if response.direct_passthrough else response.get_data(as_text=True),
+        "body": b"" if response.direct_passthrough else response.get_data(),
     })
     return response
 
 
 def readable(entry: dict) -> dict:
-    """A journal entry with its body parsed (done when read, not on the hot path)."""
+    """A journal entry with its body decoded (done when read, not on the hot path)."""
     body = entry["body"]
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", "replace")
     try:
         body = json.loads(body) if body else None
     except ValueError:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from email.utils import format_datetime
+from functools import lru_cache
 from typing import Callable, Iterable
 from urllib.parse import urlencode
 
@@ -30,11 +31,13 @@ def iso(dt: datetime) -> str:
 
 
 def parse_iso(value: str) -> datetime:
-    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(value).astimezone(timezone.utc)
 
 
+@lru_cache(maxsize=4096)
 def rfc2822(value: str | None) -> str | None:
-    """Stored ISO timestamp -> the 2010 API's ``Thu, 30 Jul 2015 20:00:00 +0000``."""
+    """Stored ISO timestamp -> the 2010 API's ``Thu, 30 Jul 2015 20:00:00 +0000``.
+    (Cached: every record of a list page repeats a handful of timestamps.)"""
     return format_datetime(parse_iso(value)) if value else None
 
 

@@ -21,6 +21,12 @@ from .tinystore import IndexedTable, JournalStorage, SimTinyDB
 Predicate = Callable[[dict], bool]
 
 
+def _not_found(table: str, sid: str) -> TwilioError:
+    """20404 for the request being answered, or naming the record outside a request."""
+    from flask import has_request_context
+    return TwilioError.not_found(None if has_request_context() else f"{table}/{sid}")
+
+
 class Store:
     def __init__(self, data_dir: str | None = None, compact_every: int = 20_000):
         self.lock = threading.RLock()
@@ -52,7 +58,7 @@ class Store:
     def require(self, table: str, sid: str, error: TwilioError | None = None) -> dict:
         doc = self.get(table, sid)
         if doc is None:
-            raise error or TwilioError.not_found()
+            raise error or _not_found(table, sid)
         return doc
 
     def insert(self, table: str, doc: dict) -> dict:
@@ -63,6 +69,8 @@ class Store:
     def update(self, table: str, sid: str, fields: dict) -> dict:
         with self.lock:
             t = self._table(table)
+            if t.get(doc_id=sid) is None:  # (TinyDB < 4.9 raises KeyError on a missing id)
+                raise _not_found(table, sid)
             t.update(copy.deepcopy(fields), doc_ids=[sid])
             return copy.deepcopy(dict(t.get(doc_id=sid)))
 
@@ -83,23 +91,34 @@ class Store:
         token); ``skip`` is used when the token's record is gone."""
         with self.lock:
             t = self._table(table)
-            keys: Iterable[str] = t.by_owner.get(owner, {})
-            keys = reversed(keys) if newest_first else iter(keys)
+            bucket = t.by_owner.get(owner, {})
+            keys: Iterable[str] = reversed(bucket) if newest_first else iter(bucket)
+            # the token marks a position only while its record is in this owner's list
+            resumed = after is not None and after in bucket
+            if resumed:
+                keys = self._resume(bucket, keys, after, None if where else skip, newest_first)
             raw = t._read_table()
-            if after is not None and after in raw:
-                keys = itertools.dropwhile(lambda k: k != after, keys)
-                next(keys, None)
-            elif skip:
-                if where is None:
-                    keys = itertools.islice(keys, skip, None)
-            docs = (raw[k] for k in keys)
+            docs: Iterable[dict] = (raw[k] for k in keys)
             if where is not None:
                 docs = (d for d in docs if where(d))
-                if after is None and skip:
-                    docs = itertools.islice(docs, skip, None)
+            if skip and not resumed:  # skip counts the records the filter keeps
+                docs = itertools.islice(docs, skip, None)
             if limit is not None:
                 docs = itertools.islice(docs, limit)
             return [copy.deepcopy(d) for d in docs]
+
+    @staticmethod
+    def _resume(bucket, keys, after: str, position: int | None, newest_first: bool):
+        """The keys just past ``after``. A token from page N of an unfiltered list
+        sits at position N*size-1, so look there first instead of walking the list."""
+        if position:
+            hinted = itertools.islice(keys, position - 1, None)
+            if next(hinted, None) == after:
+                return hinted
+            keys = reversed(bucket) if newest_first else iter(bucket)
+        keys = itertools.dropwhile(lambda k: k != after, keys)
+        next(keys, None)
+        return keys
 
     def find(self, table: str, where: Predicate) -> list[dict]:
         """Scan a whole table: for rare look-ups that have no owner (e.g. by email)."""
