@@ -18,28 +18,48 @@ def _serve(args) -> int:
     from .server import Server
     settings = Settings(data_dir=None if args.memory else args.data, seed=args.seed,
                         fixtures=args.fixtures, control_plane_public=args.control_public)
-    app = create_app(settings)
+    from .store import FolderInUse
+    try:
+        app = create_app(settings)
+    except FolderInUse as e:
+        print(f"twilio-sim: {e}", file=sys.stderr, flush=True)
+        return 1
     sim = app.extensions["twilio_sim"]
-    server = Server(app, host=args.host, port=args.port, threads=args.threads)
+    try:
+        server = Server(app, host=args.host, port=args.port, threads=args.threads)
+    except BaseException:  # e.g. the port is taken: still close the store cleanly
+        sim.close()
+        raise
 
     def stop(signum, frame):
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    main = next(a for a in sim.store.find("accounts", lambda a: a["sid"] == a["owner_account_sid"]))
-    url = server.base_url
-    print(f"Twilio simulator listening on {url}", flush=True)
-    print(f"  storage:      {'memory' if settings.data_dir is None else settings.data_dir}")
-    print(f"  account SID:  {main['sid']}")
-    print(f"  auth token:   {main['auth_token']}")
-    print(f"  control plane {url}/_sim/v1/health")
-    print("SDK:")
-    print(SNIPPET.format(sid=main["sid"], token=main["auth_token"], url=url), flush=True)
     try:
+        main = next(iter(sim.store.find("accounts",
+                                        lambda a: a["sid"] == a["owner_account_sid"])), None)
+        url = server.base_url
+        if server.host in ("0.0.0.0", "::"):  # every interface: print one a client can use
+            url = f"http://{'127.0.0.1' if server.host == '0.0.0.0' else '[::1]'}:{server.port}"
+        print(f"Twilio simulator listening on {url}", flush=True)
+        print(f"  storage:      {'memory' if settings.data_dir is None else settings.data_dir}")
+        if main is None:
+            print("  (the store holds no main account)")
+        else:
+            print(f"  account SID:  {main['sid']}")
+            print(f"  auth token:   {main['auth_token']}")
+        print(f"  control plane {url}/_sim/v1/health")
+        if main is not None:
+            print("SDK:")
+            print(SNIPPET.format(sid=main["sid"], token=main["auth_token"], url=url))
+        sys.stdout.flush()
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
+        # a second SIGTERM/SIGINT must not cut the flush short
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         server.stop()
         sim.close()
         print("Twilio simulator stopped; state flushed.", flush=True)

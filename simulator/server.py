@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 
-from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 
@@ -42,10 +42,29 @@ class Server:
         try:
             self._server.run()
         except (OSError, ValueError):
-            pass  # sockets closed under the loop by stop()
+            pass  # sockets closed under the loop
 
     def stop(self):
+        """Let running requests finish (up to 5 s), then close the listening socket
+        and every connection, with their buffers (the loop's own thread does it when
+        serving from ``start()``, so it never polls a closed socket)."""
         self._server.task_dispatcher.shutdown()
-        wasyncore.close_all(self._server._map, ignore_all=True)
-        if self._thread:
+        if self._thread is not None and self._thread.is_alive():
+            try:
+                self._server.trigger.pull_trigger(self._close_all)
+            except OSError:
+                pass  # the trigger is already closed
             self._thread.join(timeout=5)
+        self._close_all()
+
+    def _close_all(self):
+        sockets = self._server._map
+        for dispatcher in list(sockets.values()):
+            try:
+                if isinstance(dispatcher, HTTPChannel):
+                    dispatcher.handle_close()  # also closes its (possibly file-backed) buffers
+                else:
+                    dispatcher.close()
+            except OSError:
+                pass
+        sockets.clear()

@@ -15,10 +15,11 @@ from typing import Any, Callable, Iterable
 from tinydb.table import Document
 
 from ..errors import TwilioError
-from .journal import Journal
+from .journal import FolderInUse, Journal
 from .tinystore import IndexedTable, JournalStorage, SimTinyDB
 
 Predicate = Callable[[dict], bool]
+__all__ = ["Store", "FolderInUse"]
 
 
 def _not_found(table: str, sid: str) -> TwilioError:
@@ -88,7 +89,8 @@ class Store:
               skip: int = 0, limit: int | None = None) -> list[dict]:
         """Records of one owner in insertion order (or reversed), without scanning
         other owners' records. ``after`` resumes just past that SID (a page
-        token); ``skip`` is used when the token's record is gone."""
+        token); ``skip`` (records kept by ``where``) is used when the token's record
+        is gone or no longer this owner's."""
         with self.lock:
             t = self._table(table)
             bucket = t.by_owner.get(owner, {})

@@ -14,14 +14,21 @@ Layout under the data folder:
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import threading
 from pathlib import Path
 
 STATE_FILE = "state.json"
+LOCK_FILE = ".lock"
 META_TABLE = "_journal"
 _SEGMENT = re.compile(r"^journal\.(\d+)\.jsonl$")
+log = logging.getLogger("simulator.store")
+
+
+class FolderInUse(RuntimeError):
+    """Another store (in this or another process) has the data folder open."""
 
 
 class Journal:
@@ -40,6 +47,7 @@ class Journal:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+        self._lock_file = None
 
     # -- loading ---------------------------------------------------------------
     def _segments(self) -> list[int]:
@@ -53,7 +61,34 @@ class Journal:
     def _segment_path(self, n: int) -> Path:
         return self.folder / f"journal.{n:08d}.jsonl"
 
+    def _lock_folder(self):
+        """One store per folder: two would interleave segments and compact over each
+        other. The OS drops the lock with the process, so a killed server's folder
+        opens again at once."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no guard
+            return
+        fh = open(self.folder / LOCK_FILE, "a")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            raise FolderInUse(f"the data folder {self.folder} is in use by another "
+                              "twilio-sim (or store)") from None
+        self._lock_file = fh
+
     def load(self) -> dict:
+        self._lock_folder()
+        try:
+            return self._load()
+        except BaseException:
+            if self._lock_file:
+                self._lock_file.close()
+                self._lock_file = None
+            raise
+
+    def _load(self) -> dict:
         state_path = self.folder / STATE_FILE
         data: dict = {}
         folded = 0
@@ -101,7 +136,12 @@ class Journal:
         self._segment += 1
         self._file = open(self._segment_path(self._segment), "a", encoding="utf-8")
 
+    def _check_open(self):
+        if self._file is None:
+            raise RuntimeError("the store is closed: its journal takes no more writes")
+
     def append(self, table: str, changes: dict):
+        self._check_open()
         self._file.write(json.dumps({"t": table, "c": changes}, separators=(",", ":")) + "\n")
         self._file.flush()
         self._dirty = True
@@ -111,6 +151,7 @@ class Journal:
             self._wake.set()
 
     def replace(self, data: dict):
+        self._check_open()
         self._file.write(json.dumps({"replace": data}, separators=(",", ":")) + "\n")
         self._file.flush()
         self._dirty = True
@@ -122,11 +163,15 @@ class Journal:
             woke = self._wake.wait(self.fsync_interval)
             if self._stop.is_set():
                 break
-            if woke:
-                self._wake.clear()
-                self.compact()
-            else:
-                self.sync()
+            try:
+                if woke:
+                    self._wake.clear()
+                    self.compact()
+                else:
+                    self.sync()
+            except Exception:  # keep journaling; the next round (or close) tries again
+                log.exception("twilio-sim journal: background %s failed",
+                              "compaction" if woke else "fsync")
 
     def sync(self):
         with self.lock:
@@ -160,12 +205,23 @@ class Journal:
                 self._segment_path(n).unlink(missing_ok=True)
 
     def close(self, _data=None):
+        if self._stop.is_set():
+            return  # already closed
         self._stop.set()
         self._wake.set()
         if self._thread:
             self._thread.join()
-        self.compact()
-        with self.lock:
-            if self._file:
-                self._file.close()
-                self._file = None
+        try:
+            self.compact()
+        finally:  # even if the final compaction failed (the journal still has it all)
+            with self.lock:
+                if self._file:
+                    self._file.close()
+                    self._file = None
+                    # compaction opened a fresh segment; nothing was written to it
+                    empty = self._segment_path(self._segment)
+                    if empty.exists() and empty.stat().st_size == 0:
+                        empty.unlink()
+                if self._lock_file:
+                    self._lock_file.close()  # releases the folder
+                    self._lock_file = None

@@ -91,13 +91,14 @@ class IndexedTable(Table):
         finally:
             changes = {key: raw.get(key) for key in tracked.before}
             if changes:
-                self._reindex(tracked.before, changes)
+                self._reindex(tracked.before, changes, raw)
                 self._storage.record(self.name, changes)
 
-    def _reindex(self, before: dict, after: dict):
+    def _reindex(self, before: dict, after: dict, raw: dict):
         if not self.owner_field:
             return
         field = self.owner_field
+        moved_to = set()
         for key, old in before.items():
             new = after[key]
             old_owner = None if old is _ABSENT else old.get(field)
@@ -110,6 +111,14 @@ class IndexedTable(Table):
                         del self.by_owner[old_owner]
             if new is not None and (old is _ABSENT or old_owner != new_owner):
                 self.by_owner.setdefault(new_owner, {})[key] = None
+                if old is not _ABSENT:
+                    moved_to.add(new_owner)
+        # A record that changed owner takes its place by creation (table) order in
+        # its new owner's list, as rebuild_index() gives it after a restart. Owner
+        # changes are rare, so the scan of the table is affordable.
+        for owner in moved_to:
+            bucket = self.by_owner[owner]
+            self.by_owner[owner] = {key: None for key in raw if key in bucket}
 
 
 class JournalStorage(Storage):
