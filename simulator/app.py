@@ -21,8 +21,12 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(bp)
     from .control.routes import control
     app.register_blueprint(control)
+    from .control.messaging import messaging_control
+    app.register_blueprint(messaging_control)
 
     from .request_log import record
+    from .scheduler import before_request as run_due_steps
+    app.before_request(run_due_steps)
     app.after_request(record)
     _register_errors(app)
 

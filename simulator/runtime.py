@@ -23,13 +23,17 @@ class Simulator:
         self.store = Store(settings.data_dir, compact_every=settings.compact_every)
         self.requests: deque = deque(maxlen=settings.journal_size)
         self._requests_lock = threading.Lock()
+        self.served = False  # set once a request arrives through a real WSGI server
         from . import tables
+        from .scheduler import Scheduler
         tables.define(self.store)
+        self.scheduler = Scheduler(self)
 
     def start(self):
         """Seed an empty store from the fixtures (runs inside the app context)."""
         if self.store.is_empty():
             self.seed()
+        self.scheduler.rebuild()
 
     def now(self) -> str:
         """The current simulator time as the store keeps it (ISO 8601, UTC)."""
@@ -47,6 +51,13 @@ class Simulator:
             with self._requests_lock:
                 self.requests.clear()
             self.seed()
+            self.scheduler.rebuild()
+
+    def load_snapshot(self, tables: dict):
+        """Replace the whole state (a snapshot from GET /_sim/v1/snapshot)."""
+        with self.store.lock:
+            self.store.load(tables)
+            self.scheduler.rebuild()
 
     def record_request(self, entry: dict):
         with self._requests_lock:

@@ -28,6 +28,8 @@ def _account(sim, spec: dict, owner_sid: str | None):
     for key in spec.get("keys", []):
         new_key(account["sid"], key.get("friendly_name"), sid=key.get("sid"),
                 secret=key.get("secret"), key_type=key.get("key_type", "standard"))
+    from .products.api.numbers_fixtures import load_account_numbers
+    load_account_numbers(account["sid"], spec)
     for sub in spec.get("subaccounts", []):
         if owner_sid is not None:
             raise TwilioError(21101)

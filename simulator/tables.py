@@ -13,7 +13,9 @@ TABLES = {
     "messaging_services": "account_sid",
     "tollfree_verifications": "account_sid",
     "opt_outs": "account_sid",
-    "timers": "kind",                  # pending time-driven steps (messages, calls, reviews)
+    "sticky_senders": "account_sid",   # Messaging Service sid + recipient -> sender
+    "carrier_outcomes": "kind",        # recipient -> simulated undelivered/failed outcome
+    "timers": "target",                  # pending time-driven steps (messages, calls, reviews)
     "webhook_deliveries": "account_sid",
     "alerts": "account_sid",
     "sim_settings": "kind",

@@ -67,7 +67,7 @@ def restore():
             for t in tables.values()):
         raise TwilioError(400, "A snapshot is {\"format\": 1, \"tables\": {name: {sid: record}}} "
                                "as GET /_sim/v1/snapshot returns it")
-    sim().store.load(tables)
+    sim().load_snapshot(tables)
     return {"status": "restored", "records": sum(len(t) for t in tables.values())}
 
 

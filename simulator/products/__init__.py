@@ -16,6 +16,15 @@ from ..auth import authenticate
 RESOURCES = (
     "simulator.products.api.accounts",
     "simulator.products.api.keys",
+    # issue 3: numbers and messaging
+    "simulator.products.api.incoming_phone_numbers",
+    "simulator.products.api.available_phone_numbers",
+    "simulator.products.api.outgoing_caller_ids",
+    "simulator.products.api.messages",
+    "simulator.products.api.calls",
+    "simulator.products.messaging.services",
+    "simulator.products.messaging.tollfree_verifications",
+    "simulator.products.monitor.alerts",
 )
 
 

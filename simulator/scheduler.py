@@ -1,0 +1,163 @@
+"""Time-driven steps on the simulator clock (message and call status, reviews).
+
+A step is a ``timers`` record ``{kind, target, due, seq, data}``, persisted with the
+rest of the state. ``run_due()`` runs every step whose time has come, in due order
+(steps a handler schedules that are already due run in the same pass). It runs when
+the clock is advanced, before each request, and, when served over a socket with the
+clock in real time, from a background ticker. Handlers are registered by kind with
+``@handler``.
+
+Each Simulator has one ``Scheduler``; it mirrors the pending steps in an in-memory
+heap, so the check made before every request costs the same with no step pending
+as with 100,000.
+"""
+from __future__ import annotations
+
+import heapq
+import itertools
+import threading
+import time
+import weakref
+from datetime import timedelta
+
+from flask import current_app, request
+
+from .runtime import sim
+from .wire import iso, parse_iso
+
+HANDLERS: dict = {}
+
+
+def handler(kind: str):
+    def register(fn):
+        HANDLERS[kind] = fn
+        return fn
+    return register
+
+
+class Scheduler:
+    def __init__(self, simulator):
+        self.sim = simulator
+        self.lock = threading.RLock()       # one pass at a time
+        self._heap_lock = threading.Lock()
+        self._heap: list[tuple[str, int, str]] = []  # (due, seq, timer sid)
+        self._seq = itertools.count()
+        self._local = threading.local()
+        self._ticker = False
+        simulator.clock.on_advance(lambda now: self.run_due())
+
+    def rebuild(self):
+        """Mirror the stored steps (after start, reset or a restored snapshot)."""
+        timers = self.sim.store.find("timers", lambda t: True)
+        with self._heap_lock:
+            self._heap = [(t["due"], t["seq"], t["sid"]) for t in timers]
+            heapq.heapify(self._heap)
+            self._seq = itertools.count(max((t["seq"] for t in timers), default=-1) + 1)
+
+    def schedule(self, kind: str, target: str, seconds: float, data: dict | None = None, *,
+                 base: str | None = None) -> dict:
+        start = parse_iso(base) if base else self.sim.clock.now()
+        with self._heap_lock:
+            seq = next(self._seq)
+        timer = self.sim.store.insert("timers", {
+            "sid": self.sim.ids.sid("TM"), "kind": kind, "target": target,
+            "due": iso(start + timedelta(seconds=seconds)), "seq": seq, "data": data or {}})
+        with self._heap_lock:
+            heapq.heappush(self._heap, (timer["due"], timer["seq"], timer["sid"]))
+        return timer
+
+    def cancel(self, target: str, kind: str | None = None):
+        # the heap entry stays; run_due skips a step whose record is gone
+        store = self.sim.store
+        for t in store.owned("timers", target, where=lambda t: kind is None or t["kind"] == kind):
+            store.delete("timers", t["sid"])
+
+    def _pop_due(self, now: str) -> str | None:
+        with self._heap_lock:
+            if self._heap and self._heap[0][0] <= now:
+                return heapq.heappop(self._heap)[2]
+        return None
+
+    def run_due(self, limit: int = 100_000, *, blocking: bool = True) -> int:
+        """Run every due step; returns how many ran. Never re-entered from a handler.
+
+        Not blocking (before each request), a request made while another thread runs
+        the steps (e.g. a webhook handler calling back into the simulator) does not wait.
+        """
+        now = iso(self.sim.clock.now())
+        if not self._heap or self._heap[0][0] > now or getattr(self._local, "running", False):
+            return 0
+        if not self.lock.acquire(blocking=blocking):
+            return 0
+        ran = 0
+        try:
+            self._local.running = True
+            store = self.sim.store
+            while ran < limit and (sid := self._pop_due(now)) is not None:
+                t = store.get("timers", sid)
+                if t is None:  # cancelled
+                    continue
+                store.delete("timers", sid)
+                fn = HANDLERS.get(t["kind"])
+                if fn is not None:
+                    try:
+                        fn(t)
+                    except Exception:  # a step must never break the simulator
+                        current_app.logger.exception("time-driven step %s failed", t["kind"])
+                ran += 1
+        finally:
+            self._local.running = False
+            self.lock.release()
+        return ran
+
+    def start_ticker(self, app):
+        """When served over a real socket: run due steps as real time passes."""
+        if self._ticker:
+            return
+        self._ticker = True
+        threading.Thread(target=_tick, args=(weakref.ref(app),), name="twilio-sim-ticker",
+                         daemon=True).start()
+
+
+def _tick(app_ref):
+    while True:
+        time.sleep(0.5)
+        app = app_ref()
+        if app is None:
+            return
+        try:
+            with app.app_context():
+                if not sim().clock.frozen:
+                    sim().scheduler.run_due()
+        except Exception:  # keep ticking
+            pass
+        del app
+
+
+# -- what resource modules call ------------------------------------------------------------
+def schedule(kind: str, target: str, seconds: float, data: dict | None = None, *,
+             base: str | None = None) -> dict:
+    """Run ``kind``'s handler for ``target`` ``seconds`` after ``base`` (a stored
+    timestamp; default now). A step scheduled from a step passes the step's ``due``,
+    so a chain keeps its delays however late the clock is advanced."""
+    return sim().scheduler.schedule(kind, target, seconds, data, base=base)
+
+
+def cancel(target: str, kind: str | None = None):
+    sim().scheduler.cancel(target, kind)
+
+
+def run_due(limit: int = 100_000, *, blocking: bool = True) -> int:
+    return sim().scheduler.run_due(limit, blocking=blocking)
+
+
+def before_request():
+    """App-wide: run the steps that are due before answering anything."""
+    s = sim()
+    if request.environ.get("wsgi.multithread"):
+        s.served = True
+        s.scheduler.start_ticker(current_app._get_current_object())
+    s.scheduler.run_due(blocking=False)
+
+
+__all__ = ["handler", "schedule", "cancel", "run_due", "before_request", "Scheduler"]
