@@ -21,6 +21,11 @@ def create_app(settings: Settings | None = None) -> Flask:
         app.register_blueprint(bp)
     from .control.routes import control
     app.register_blueprint(control)
+    from .console import console
+    from .control.flex import control_flex
+    from .flex_ui import flex_ui
+    for bp in (console, flex_ui, control_flex):  # issue 4: Console, Flex UI, their control plane
+        app.register_blueprint(bp)
     from .control.messaging import messaging_control
     app.register_blueprint(messaging_control)
 

@@ -71,6 +71,17 @@ CATALOGUE: dict[int, tuple[int, str]] = {
     30008: (400, "Unknown error"),
     30032: (400, "Toll-Free Number Has Not Been Verified"),
     30436: (400, "Invalid Phone Number SID"),
+    # issue 4: Flex, the Console and TaskRouter
+    20403: (403, "403 Forbidden"),
+    20409: (409, "Conflict"),
+    45050: (400, "Authentication error - Missing User Attributes"),
+    45101: (404, "Configuration Not Found"),
+}
+
+# Codes Twilio documents that are newer than the error list snapshot in
+# ../shared/reference (2019), each with the page that documents it.
+DOCUMENTED_AFTER_SNAPSHOT = {
+    45050: "https://www.twilio.com/docs/api/errors/45050",
 }
 
 

@@ -42,3 +42,5 @@ def load_fixtures(sim, path: str | Path):
         data = json.load(fh)
     for spec in data.get("accounts", []):
         _account(sim, spec, None)
+    from .flex_provisioning import load_flex_accounts  # issue 4: ready Flex accounts
+    load_flex_accounts(data.get("flex_accounts", []))

@@ -19,6 +19,27 @@ TABLES = {
     "webhook_deliveries": "account_sid",
     "alerts": "account_sid",
     "sim_settings": "kind",
+    # issue 4: TaskRouter, Flex and the Console
+    "tr_workspaces": "account_sid",
+    "tr_activities": "workspace_sid",
+    "tr_workers": "workspace_sid",
+    "tr_worker_channels": "worker_sid",
+    "tr_task_queues": "workspace_sid",
+    "tr_workflows": "workspace_sid",
+    "tr_task_channels": "workspace_sid",
+    "flex_instances": "account_sid",
+    "flex_configurations": "account_sid",
+    "flex_flows": "account_sid",
+    "flex_web_channels": "account_sid",
+    "flex_channels": "account_sid",
+    "flex_users": "instance_sid",
+    "flex_invites": "instance_sid",
+    "flex_sso": "instance_sid",
+    "flex_tokens": "flex_user_sid",
+    "studio_flows": "account_sid",
+    "console_users": "email",          # the index doubles as the look-up by email
+    "console_sessions": "user_sid",
+    "console_verifications": "user_sid",
 }
 
 

@@ -16,6 +16,18 @@ from ..auth import authenticate
 RESOURCES = (
     "simulator.products.api.accounts",
     "simulator.products.api.keys",
+    # issue 4: TaskRouter and Flex
+    "simulator.products.taskrouter.workspaces",
+    "simulator.products.taskrouter.activities",
+    "simulator.products.taskrouter.task_channels",
+    "simulator.products.taskrouter.task_queues",
+    "simulator.products.taskrouter.workflows",
+    "simulator.products.taskrouter.workers",
+    "simulator.products.flex_api.configuration",
+    "simulator.products.flex_api.flex_flows",
+    "simulator.products.flex_api.channels",
+    "simulator.products.flex_api.status",
+    "simulator.products.flex_api.v2.users",
     # issue 3: numbers and messaging
     "simulator.products.api.incoming_phone_numbers",
     "simulator.products.api.available_phone_numbers",

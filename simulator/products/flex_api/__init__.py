@@ -1,0 +1,57 @@
+"""flex-api.twilio.com/v1 (this package) and /v2 (``v2/``).
+
+Both accept Twilio's Basic auth (account credentials keep full REST access, as
+on Twilio) or a Flex user token (``Authorization: Bearer <token>`` or
+``X-Flex-JWE``), with which the user's roles decide: only Administrators change
+the instance (Configuration, Flex Flows, users); reads are open to every role.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+
+from ...auth import Principal, authenticate
+from ...errors import TwilioError
+from ...hosts import public_url
+from ...rules import roles as role_rules
+from ...runtime import sim
+
+
+def flex_product(version: str) -> Blueprint:
+    bp = Blueprint(f"flex_api_{version}", __name__, url_prefix=f"/flex-api/{version}")
+    bp.before_request(_authenticate)
+    return bp
+
+
+def _authenticate():
+    from ...flex_provisioning import token_from_request, user_for_token
+    token = token_from_request(request)
+    g.flex_user = None
+    if token is None:
+        g.principal = authenticate()
+        return
+    user = user_for_token(token)
+    if user is None:
+        raise TwilioError(20003, "The Flex user token is not valid")
+    account = sim().store.require("accounts", user["account_sid"])
+    if account["status"] != "active":
+        raise TwilioError(20005, f"Account {account['sid']} is not active")
+    g.principal = Principal(account, "flex_token")
+    g.flex_user = user
+
+
+def flex_user() -> dict | None:
+    return g.get("flex_user")
+
+
+def require_admin(what: str):
+    """A Flex user token must carry the admin role to change the instance."""
+    user = flex_user()
+    if user is not None:
+        role_rules.check_change_instance(user["roles"], what)
+
+
+def url(path: str) -> str:
+    return public_url("flex-api", path)
+
+
+bp = flex_product("v1")

@@ -1,0 +1,85 @@
+"""Flex users: /v2/Instances/{InstanceSid}/Users[/{FlexUserSid}] (fetch, update, list)."""
+from __future__ import annotations
+
+import re
+
+from ....auth import principal
+from ....errors import TwilioError
+from ....runtime import sim
+from ....wire import list_v1, text
+from .. import require_admin, url
+from . import bp
+
+_LOCALE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def to_wire(u: dict) -> dict:
+    return {
+        "account_sid": u["account_sid"], "instance_sid": u["instance_sid"],
+        "user_sid": u["user_sid"], "flex_user_sid": u["sid"], "worker_sid": u["worker_sid"],
+        "workspace_sid": u["workspace_sid"], "flex_team_sid": u["flex_team_sid"],
+        "username": u["username"], "email": u["email"], "locale": u["locale"],
+        "roles": u["roles"], "created_date": u["date_created"],
+        "updated_date": u["date_updated"], "version": u["version"],
+        "url": url(f"/v2/Instances/{u['instance_sid']}/Users/{u['sid']}"),
+    }
+
+
+def _instance(sid: str) -> dict:
+    inst = sim().store.get("flex_instances", sid)
+    if inst is None or inst["account_sid"] != principal().account_sid:
+        raise TwilioError.not_found()
+    return inst
+
+
+def _user(instance_sid: str, sid: str) -> dict:
+    _instance(instance_sid)
+    user = sim().store.get("flex_users", sid)
+    if user is None or user["instance_sid"] != instance_sid:
+        raise TwilioError.not_found()
+    return user
+
+
+@bp.get("/Instances/<instance_sid>/Users")
+def list_flex_users(instance_sid):
+    _instance(instance_sid)
+
+    def fetch(after, skip, limit):
+        return sim().store.owned("flex_users", instance_sid, after=after, skip=skip, limit=limit)
+
+    return list_v1("flex-api", f"/v2/Instances/{instance_sid}/Users", "users", fetch, to_wire)
+
+
+@bp.get("/Instances/<instance_sid>/Users/<sid>")
+def fetch_flex_user(instance_sid, sid):
+    return to_wire(_user(instance_sid, sid))
+
+
+@bp.post("/Instances/<instance_sid>/Users/<sid>")
+def update_flex_user(instance_sid, sid):
+    user = _user(instance_sid, sid)
+    require_admin("Flex users")
+    changes = {}
+    email = text("Email")
+    if email is not None:
+        if not _EMAIL.match(email):
+            raise TwilioError.invalid("Email", "must be an email address")
+        changes["email"] = email
+    user_sid = text("UserSid")
+    if user_sid is not None:
+        if not re.fullmatch(r"US[0-9a-fA-F]{32}", user_sid):
+            raise TwilioError.invalid("UserSid", "must be a US SID")
+        changes["user_sid"] = user_sid
+    locale = text("Locale")
+    if locale is not None:
+        if not _LOCALE.match(locale):
+            raise TwilioError.invalid("Locale", "must be a locale such as en-US")
+        changes["locale"] = locale
+    changes = {k: v for k, v in changes.items() if user.get(k) != v}
+    if not changes:
+        return to_wire(user)
+    changes.update(date_updated=sim().now(), version=user["version"] + 1)
+    return to_wire(sim().store.update("flex_users", sid, changes))
+
+

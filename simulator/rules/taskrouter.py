@@ -1,0 +1,334 @@
+"""TaskRouter's decisions: expressions, workflow configurations, parameter rules.
+
+Pure functions: facts in, a value or a TwilioError out (twilio-rules.md §8.1).
+Expressions are TaskRouter's SQL-like language: string ('..' or "..."), number
+and boolean constants, lists ``[..]``, keys with dots, ``==  !=  >  >=  <  <=
+IN  NOT IN  HAS  CONTAINS  AND  OR  NOT`` and parentheses. A missing key is
+NULL, which matches nothing but ``!=``.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from ..errors import TwilioError
+
+DEFAULT_TARGET_WORKERS = "1==1"
+TASK_RESERVATION_TIMEOUT_DEFAULT = 120
+TASK_RESERVATION_TIMEOUT_MAX = 86400
+MAX_RESERVED_WORKERS = (1, 50)
+QUEUE_ORDERS = ("FIFO", "LIFO")
+TEMPLATES = ("NONE", "FIFO")
+DEFAULT_ACTIVITIES = (("Offline", False), ("Available", True), ("Unavailable", False))
+DEFAULT_TASK_CHANNELS = (("Default", "default"), ("Voice", "voice"), ("Chat", "chat"),
+                         ("SMS", "sms"), ("Video", "video"))
+FRIENDLY_NAME_MAX = 64
+
+_TOKEN = re.compile(r"""\s*(?:
+    (?P<num>-?\d+(?:\.\d+)?)
+  | (?P<str>'[^']*'|"[^"]*")
+  | (?P<op>==|!=|>=|<=|>|<|\(|\)|\[|\]|,)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_.]*)
+)""", re.VERBOSE)
+
+_WORD_OPS = {"IN", "NOT", "HAS", "CONTAINS", "AND", "OR", "TRUE", "FALSE", "NULL"}
+_MISSING = object()
+
+
+def _invalid_expression(expr: str, name: str, detail: str) -> TwilioError:
+    return TwilioError.invalid(name, f"{expr!r} is not a valid expression: {detail}")
+
+
+def _tokens(expr: str, name: str) -> list[tuple[str, object]]:
+    out, pos = [], 0
+    expr_stripped = expr.rstrip()
+    while pos < len(expr_stripped):
+        m = _TOKEN.match(expr_stripped, pos)
+        if not m or m.end() == pos:
+            raise _invalid_expression(expr, name, f"unexpected text at {expr_stripped[pos:]!r}")
+        pos = m.end()
+        if m.group("num") is not None:
+            text = m.group("num")
+            out.append(("val", float(text) if "." in text else int(text)))
+        elif m.group("str") is not None:
+            out.append(("val", m.group("str")[1:-1]))
+        elif m.group("op") is not None:
+            out.append(("op", m.group("op")))
+        else:
+            word = m.group("word")
+            upper = word.upper()
+            if upper in ("TRUE", "FALSE"):
+                out.append(("val", upper == "TRUE"))
+            elif upper == "NULL":
+                out.append(("val", None))
+            elif upper in _WORD_OPS:
+                out.append(("op", upper))
+            else:
+                out.append(("key", word))
+    return out
+
+
+class _Parser:
+    """Recursive descent into a tree of tuples."""
+
+    def __init__(self, expr: str, name: str):
+        self.expr, self.name = expr, name
+        self.toks = _tokens(expr, name)
+        self.i = 0
+
+    def fail(self, detail: str):
+        raise _invalid_expression(self.expr, self.name, detail)
+
+    def peek(self):
+        return self.toks[self.i] if self.i < len(self.toks) else (None, None)
+
+    def take(self, kind=None, value=None):
+        tok = self.peek()
+        if tok[0] is None or (kind and tok[0] != kind) or (value and tok[1] != value):
+            self.fail(f"expected {value or kind}" if (value or kind) else "unexpected end")
+        self.i += 1
+        return tok
+
+    def parse(self):
+        if not self.toks:
+            self.fail("it is empty")
+        tree = self.or_()
+        if self.i != len(self.toks):
+            self.fail(f"unexpected {self.toks[self.i][1]!r}")
+        return tree
+
+    def or_(self):
+        left = self.and_()
+        while self.peek() == ("op", "OR"):
+            self.i += 1
+            left = ("or", left, self.and_())
+        return left
+
+    def and_(self):
+        left = self.not_()
+        while self.peek() == ("op", "AND"):
+            self.i += 1
+            left = ("and", left, self.not_())
+        return left
+
+    def not_(self):
+        if self.peek() == ("op", "NOT"):
+            self.i += 1
+            return ("not", self.not_())
+        return self.comparison()
+
+    def comparison(self):
+        if self.peek() == ("op", "("):
+            self.i += 1
+            inner = self.or_()
+            self.take("op", ")")
+            return inner
+        left = self.operand()
+        kind, value = self.peek()
+        if kind == "op" and value in ("==", "!=", ">", ">=", "<", "<=", "IN", "HAS", "CONTAINS"):
+            self.i += 1
+            return ("cmp", value, left, self.operand())
+        if (kind, value) == ("op", "NOT") and self.i + 1 < len(self.toks) \
+                and self.toks[self.i + 1] == ("op", "IN"):
+            self.i += 2
+            return ("not", ("cmp", "IN", left, self.operand()))
+        return ("truthy", left)
+
+    def operand(self):
+        kind, value = self.peek()
+        if kind == "val":
+            self.i += 1
+            return ("val", value)
+        if kind == "key":
+            self.i += 1
+            return ("key", value)
+        if (kind, value) == ("op", "["):
+            self.i += 1
+            items = []
+            while self.peek() != ("op", "]"):
+                items.append(self.take("val")[1])
+                if self.peek() == ("op", ","):
+                    self.i += 1
+            self.take("op", "]")
+            return ("val", items)
+        self.fail(f"expected a value, found {value!r}" if value is not None else "unexpected end")
+
+
+def parse_expression(expr: str, name: str = "TargetWorkers"):
+    """The parsed expression, or a 20422 naming the parameter."""
+    if not isinstance(expr, str):
+        raise _invalid_expression(str(expr), name, "it must be a string")
+    try:
+        return _Parser(expr, name).parse()
+    except RecursionError:
+        raise _invalid_expression(expr[:40] + "...", name, "it is nested too deeply") from None
+
+
+def _lookup(attributes: dict, key: str, prefixes: tuple[str, ...]):
+    parts = key.split(".")
+    if len(parts) > 1 and parts[0] in prefixes:
+        parts = parts[1:]
+    node = attributes
+    for part in parts:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return _MISSING
+    return node
+
+
+def _value(node, attributes, prefixes):
+    if node[0] == "val":
+        return node[1]
+    return _lookup(attributes, node[1], prefixes)
+
+
+def _compare(op, a, b):
+    if a is _MISSING or b is _MISSING:
+        return op == "!=" and not (a is _MISSING and b is _MISSING)
+    if op == "==":
+        return a == b
+    if op == "!=":
+        return a != b
+    if op in ("HAS", "CONTAINS"):
+        if isinstance(a, list):
+            return b in a
+        return isinstance(a, str) and isinstance(b, str) and b in a
+    if op == "IN":
+        return isinstance(b, list) and a in b
+    try:
+        return {">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b}[op]
+    except TypeError:
+        return False
+
+
+def _eval(node, attributes, prefixes) -> bool:
+    kind = node[0]
+    if kind == "or":
+        return _eval(node[1], attributes, prefixes) or _eval(node[2], attributes, prefixes)
+    if kind == "and":
+        return _eval(node[1], attributes, prefixes) and _eval(node[2], attributes, prefixes)
+    if kind == "not":
+        return not _eval(node[1], attributes, prefixes)
+    if kind == "truthy":
+        value = _value(node[1], attributes, prefixes)
+        return value is not _MISSING and bool(value)
+    _, op, left, right = node
+    return _compare(op, _value(left, attributes, prefixes), _value(right, attributes, prefixes))
+
+
+def matches(expr: str, attributes: dict, prefixes: tuple[str, ...] = ("worker",)) -> bool:
+    """Does a worker (its attributes) match a target-workers expression?"""
+    return _eval(parse_expression(expr), attributes, prefixes)
+
+
+# -- parameters -------------------------------------------------------------------
+def attributes_json(value: str | None, name: str = "Attributes") -> dict:
+    """Worker/Task attributes: a JSON object (default ``{}``)."""
+    if value is None or value == "":
+        return {}
+    try:
+        data = json.loads(value)
+    except (ValueError, RecursionError):
+        raise TwilioError.invalid(name, "must be valid JSON") from None
+    if not isinstance(data, dict):
+        raise TwilioError.invalid(name, "must be a JSON object")
+    return data
+
+
+def check_friendly_name(value: str | None, *, required: bool) -> str | None:
+    if value is None or value == "":
+        if required:
+            raise TwilioError(20422, "Missing required parameter FriendlyName in the post body")
+        return None
+    if len(value) > FRIENDLY_NAME_MAX:
+        raise TwilioError.invalid("FriendlyName", f"must be at most {FRIENDLY_NAME_MAX} characters")
+    return value
+
+
+def check_unique_name(value: str) -> str:
+    """TaskChannel unique names: no hyphens (twilio-rules.md §8.1)."""
+    if "-" in value:
+        raise TwilioError.invalid("UniqueName", "must not contain hyphens")
+    return value
+
+
+def check_activity_update(current_available: bool, requested) -> None:
+    """An Activity's availability cannot change after creation."""
+    if requested is not None and requested != current_available:
+        raise TwilioError.invalid("Available", "an Activity's availability cannot be changed "
+                                               "after it is created")
+
+
+def check_reservation_timeout(value: int | None) -> int:
+    if value is None:
+        return TASK_RESERVATION_TIMEOUT_DEFAULT
+    if not 1 <= value <= TASK_RESERVATION_TIMEOUT_MAX:
+        raise TwilioError.invalid("TaskReservationTimeout",
+                                  f"must be between 1 and {TASK_RESERVATION_TIMEOUT_MAX}")
+    return value
+
+
+def check_workflow_configuration(value: str | None, queue_sids: set[str]) -> dict:
+    """A Workflow configuration: JSON ``{"task_routing": {"filters": [...],
+    "default_filter": {"queue": WQ}}}`` whose queues exist in the workspace and
+    whose expressions parse. Returns the parsed document."""
+    name = "Configuration"
+    if value is None or value == "":
+        raise TwilioError(20422, "Missing required parameter Configuration in the post body")
+    try:
+        doc = json.loads(value)
+    except (ValueError, RecursionError):
+        raise TwilioError.invalid(name, "must be valid JSON") from None
+    routing = doc.get("task_routing") if isinstance(doc, dict) else None
+    if not isinstance(routing, dict):
+        raise TwilioError.invalid(name, "must be a JSON object with a 'task_routing' object")
+    filters = routing.get("filters", [])
+    if not isinstance(filters, list):
+        raise TwilioError.invalid(name, "'task_routing.filters' must be a list")
+
+    def queue(q, where):
+        if not isinstance(q, str) or q not in queue_sids:
+            raise TwilioError.invalid(name, f"{where} names queue {q!r}, which is not a "
+                                            "TaskQueue of this workspace")
+
+    for i, f in enumerate(filters):
+        where = f"filter {i}"
+        if not isinstance(f, dict):
+            raise TwilioError.invalid(name, f"{where} must be an object")
+        if "expression" in f:
+            parse_expression(f["expression"], f"{name} ({where} expression)")
+        targets = f.get("targets")
+        if not isinstance(targets, list) or not targets:
+            raise TwilioError.invalid(name, f"{where} needs a non-empty 'targets' list")
+        for j, t in enumerate(targets):
+            if not isinstance(t, dict) or "queue" not in t:
+                raise TwilioError.invalid(name, f"{where} target {j} needs a 'queue'")
+            queue(t["queue"], f"{where} target {j}")
+            if "expression" in t:
+                parse_expression(t["expression"], f"{name} ({where} target {j} expression)")
+    default = routing.get("default_filter")
+    if default is not None:
+        if not isinstance(default, dict) or "queue" not in default:
+            raise TwilioError.invalid(name, "'default_filter' needs a 'queue'")
+        queue(default["queue"], "default_filter")
+    if not filters and default is None:
+        raise TwilioError.invalid(name, "needs at least one filter or a default_filter")
+    return doc
+
+
+def queue_configuration(queue_sid: str) -> str:
+    """A configuration routing every task to one queue (Flex's "Assign to Anyone")."""
+    return json.dumps({"task_routing": {"filters": [], "default_filter": {"queue": queue_sid}}})
+
+
+def parse_ordering(value: str | None, allowed: tuple[str, ...] = ("DateCreated",)) -> tuple[str, bool] | None:
+    """``DateCreated:desc`` -> ("DateCreated", True)."""
+    if value is None:
+        return None
+    field, _, direction = value.partition(":")
+    direction = direction or "asc"
+    if field not in allowed or direction not in ("asc", "desc"):
+        raise TwilioError.invalid("Ordering", f"must be one of "
+                                              f"{', '.join(a + ':asc|desc' for a in allowed)}")
+    return field, direction == "desc"
