@@ -21,7 +21,7 @@ from simulator.config import Settings  # noqa: E402
 from simulator.server import Server  # noqa: E402
 from simulator.testing import SimulatorHandle, SimulatorHttpClient  # noqa: E402
 
-pytest_plugins = ["pytester", "messaging_fixtures"]
+pytest_plugins = ["pytester", "messaging_fixtures", "served", "flex_helpers"]
 
 CHECKED = {"responses": 0}
 

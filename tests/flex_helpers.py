@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json as _json
 
+import pytest
+
 
 class JsonBody(dict):
     """What the SDK's Configuration.update(body=...) expects: an object with to_dict()."""
@@ -99,3 +101,15 @@ def contact_center(sim, api, owner_email="owner@example.com"):
         "agent": agent["token"], "agent_user": agent, "supervisor_user": supervisor,
         "admin_user_sid": created["users"][0]["flex_user_sid"],
     }
+
+
+@pytest.fixture
+def api(sim, http):
+    """The Console, Flex UI and control-plane JSON calls over the test's transport."""
+    return Api(sim, http)
+
+
+@pytest.fixture
+def cc(sim, api):
+    """A provisioned contact center (see contact_center)."""
+    return contact_center(sim, api)

@@ -6,8 +6,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import queue
-import re
 import shutil
 import signal
 import subprocess
@@ -21,117 +19,16 @@ import requests
 from tinydb import Query, TinyDB
 from tinydb.table import Table
 from twilio.base.exceptions import TwilioRestException
-from twilio.rest import Client
 
 from simulator import tables
 from simulator.store import Store
 from simulator.store.journal import META_TABLE, STATE_FILE
-from simulator.testing import SimulatorHttpClient
 
 TIMEOUT = 30.0
 FLUSHED = "Twilio simulator stopped; state flushed."
 
 
 # -- a `twilio-sim serve` subprocess ---------------------------------------------------------
-class Served:
-    """``python -m simulator serve --port 0 ...``, started and healthy."""
-
-    def __init__(self, *args: str, cwd: Path):
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "simulator", "serve", "--port", "0", *args],
-            cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"})
-        self.lines: list[str] = []
-        self._queue: queue.Queue = queue.Queue()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        try:
-            self._start()
-        except BaseException:
-            self.kill()
-            raise
-
-    def _read(self):
-        for line in self.proc.stdout:
-            self._queue.put(line.rstrip("\n"))
-
-    def _drain(self):
-        while True:
-            try:
-                self.lines.append(self._queue.get_nowait())
-            except queue.Empty:
-                return
-
-    @property
-    def output(self) -> str:
-        self._drain()
-        return "\n".join(self.lines)
-
-    def _start(self):
-        deadline = time.monotonic() + TIMEOUT
-        while not any(line.startswith("client = Client(") for line in self.lines):
-            try:
-                self.lines.append(self._queue.get(timeout=0.05))
-            except queue.Empty:
-                assert self.proc.poll() is None, f"twilio-sim exited:\n{self.output}"
-                assert time.monotonic() < deadline, f"twilio-sim did not start:\n{self.output}"
-        text = self.output
-        self.url = re.search(r"listening on (http://127\.0\.0\.1:\d+)", text).group(1)
-        self.account_sid = re.search(r"account SID:\s+(AC[0-9a-f]{32})", text).group(1)
-        self.auth_token = re.search(r"auth token:\s+([0-9a-f]{32})", text).group(1)
-        while True:  # bounded poll on the health endpoint
-            try:
-                if requests.get(self.url + "/_sim/v1/health", timeout=2).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                pass
-            assert self.proc.poll() is None, f"twilio-sim exited:\n{self.output}"
-            assert time.monotonic() < deadline, f"twilio-sim never became healthy:\n{self.output}"
-            time.sleep(0.05)
-
-    def client(self, sid: str | None = None, token: str | None = None) -> Client:
-        return Client(sid or self.account_sid, token or self.auth_token,
-                      http_client=SimulatorHttpClient(self.url, timeout=30))
-
-    def control(self, path: str) -> dict:
-        r = requests.get(self.url + "/_sim/v1/" + path, timeout=30)
-        assert r.status_code == 200, r.text
-        return r.json()
-
-    def terminate(self) -> int:
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            code = self.proc.wait(timeout=TIMEOUT)
-        except subprocess.TimeoutExpired:
-            self.kill()
-            raise AssertionError(f"twilio-sim ignored SIGTERM:\n{self.output}") from None
-        self._reader.join(timeout=TIMEOUT)
-        self._drain()
-        return code
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-        self.proc.wait(timeout=TIMEOUT)
-        self._reader.join(timeout=TIMEOUT)
-        if not self._reader.is_alive():
-            self.proc.stdout.close()
-
-
-@pytest.fixture
-def serve(tmp_path):
-    started: list[Served] = []
-
-    def start(*args: str) -> Served:
-        served = Served(*args, cwd=tmp_path)
-        started.append(served)
-        return served
-
-    try:
-        yield start
-    finally:
-        for served in started:
-            served.kill()
 
 
 # -- folder helpers --------------------------------------------------------------------------------

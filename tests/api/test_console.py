@@ -1,14 +1,7 @@
 """The simulated Console: sign up, verify, log in, create a Flex account (plain HTTP)."""
 import json
 
-import pytest
 
-from flex_helpers import Api
-
-
-@pytest.fixture
-def api(sim, http):
-    return Api(sim, http)
 
 
 def test_sign_up_sends_a_code_shown_in_control_plane_and_journal(sim, api):

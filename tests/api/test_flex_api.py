@@ -5,17 +5,7 @@ import json
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
-from flex_helpers import Api, JsonBody, contact_center
-
-
-@pytest.fixture
-def api(sim, http):
-    return Api(sim, http)
-
-
-@pytest.fixture
-def cc(sim, api):
-    return contact_center(sim, api)
+from flex_helpers import JsonBody
 
 
 @pytest.fixture

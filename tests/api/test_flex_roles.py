@@ -2,9 +2,8 @@
 Administrators (and account credentials) may make; refused calls change nothing."""
 import json
 
-import pytest
 
-from flex_helpers import Api, JsonBody, contact_center
+from flex_helpers import JsonBody
 
 VIEWS = {
     "agent-desktop": {"agent", "supervisor", "admin"},
@@ -13,16 +12,6 @@ VIEWS = {
     "admin": {"admin"},
 }
 ROLES = ("admin", "supervisor", "agent")
-
-
-@pytest.fixture
-def api(sim, http):
-    return Api(sim, http)
-
-
-@pytest.fixture
-def cc(sim, api):
-    return contact_center(sim, api)
 
 
 def test_me_lists_the_views_each_role_may_open(api, cc):

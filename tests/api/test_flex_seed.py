@@ -1,19 +1,12 @@
 """The embedded default data has a ready Flex contact center whose users can sign in at once."""
 import json
 
-import pytest
 
-from flex_helpers import Api
 from simulator import create_app
 from simulator.config import Settings
 
 OWL_SID = "ACbe3ffa32eebf1db578b3b070032de0ef"
 OWL_TOKEN = "3b1a89629dc2fed7a310f0ee5bd16e51"
-
-
-@pytest.fixture
-def api(sim, http):
-    return Api(sim, http)
 
 
 def _owl(sim):

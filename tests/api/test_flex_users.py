@@ -3,17 +3,6 @@ import json
 
 import pytest
 
-from flex_helpers import Api, contact_center
-
-
-@pytest.fixture
-def api(sim, http):
-    return Api(sim, http)
-
-
-@pytest.fixture
-def cc(sim, api):
-    return contact_center(sim, api)
 
 
 def _worker(sim, cc, sid):
