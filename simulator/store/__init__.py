@@ -109,6 +109,14 @@ class Store:
                 docs = itertools.islice(docs, limit)
             return [copy.deepcopy(d) for d in docs]
 
+    def pager(self, table: str, owner: Any, *, where: Predicate | None = None,
+              newest_first: bool = False):
+        """The ``fetch(after, skip, limit)`` the list envelopes of ``wire`` page with."""
+        def fetch(after, skip, limit):
+            return self.owned(table, owner, where=where, newest_first=newest_first,
+                              after=after, skip=skip, limit=limit)
+        return fetch
+
     @staticmethod
     def _resume(bucket, keys, after: str, position: int | None, newest_first: bool):
         """The keys just past ``after``. A token from page N of an unfiltered list

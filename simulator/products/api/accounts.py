@@ -4,7 +4,7 @@ from __future__ import annotations
 from ...auth import path_account, principal, require_account_manager
 from ...rules import accounts as rules
 from ...runtime import sim
-from ...wire import choice, list_2010, parse_iso, rfc2822, text
+from ...wire import choice, list_2010, paged, parse_iso, rfc2822, text
 from . import bp as api
 
 SUBRESOURCES = {
@@ -83,12 +83,10 @@ def list_():
     def where(a):
         return (name is None or a["friendly_name"] == name) and (status is None or a["status"] == status)
 
-    def fetch(after, skip, limit):
-        if not me.is_main_account:  # a subaccount lists only itself
-            return [a for a in [me.account] if where(a)][skip:skip + limit] if after is None else []
-        return sim().store.owned("accounts", me.account_sid, where=where, after=after,
-                                 skip=skip, limit=limit)
-
+    if me.is_main_account:
+        fetch = sim().store.pager("accounts", me.account_sid, where=where)
+    else:  # a subaccount lists only itself
+        fetch = paged([a for a in [me.account] if where(a)])
     return list_2010("/2010-04-01/Accounts.json", "accounts", fetch, to_wire)
 
 

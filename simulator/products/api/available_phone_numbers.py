@@ -16,7 +16,7 @@ from faker import Faker
 from ...errors import TwilioError
 from ...rules import numbers as nrules
 from ...runtime import sim
-from ...wire import PageRequest, boolean, list_2010, text
+from ...wire import PageRequest, boolean, list_2010, paged, text
 from . import bp as api
 from ._common import request_account
 from .incoming_phone_numbers import owner_of
@@ -154,13 +154,6 @@ def list_available_phone_numbers(account_sid, country, kind):
     if kind not in TYPES:
         raise TwilioError.not_found()
     results = _search(country, TYPES[kind])
-
-    def fetch(after, skip, limit):
-        if after is not None:
-            sids = [r["sid"] for r in results]
-            skip = sids.index(after) + 1 if after in sids else skip
-        return results[skip:skip + limit]
-
     return list_2010(f"/2010-04-01/Accounts/{account['sid']}/AvailablePhoneNumbers/{country}/"
-                     f"{kind}.json", "available_phone_numbers", fetch,
+                     f"{kind}.json", "available_phone_numbers", paged(results),
                      lambda r: {k: v for k, v in r.items() if k != "sid"})

@@ -235,9 +235,7 @@ def list_calls(account_sid):
         return ((to is None or c["to"] == to) and (from_ is None or c["from"] == from_)
                 and (status is None or c["status"] == status))
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("calls", account["sid"], newest_first=True, where=where,
-                                 after=after, skip=skip, limit=limit)
+    fetch = sim().store.pager("calls", account["sid"], newest_first=True, where=where)
 
     return list_2010(f"/2010-04-01/Accounts/{account['sid']}/Calls.json", "calls", fetch, to_wire)
 

@@ -280,9 +280,7 @@ def _list(account_sid: str, number_type: str | None, suffix: str):
             return False
         return True
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("incoming_phone_numbers", account["sid"], where=where,
-                                 after=after, skip=skip, limit=limit)
+    fetch = sim().store.pager("incoming_phone_numbers", account["sid"], where=where)
 
     path = f"/2010-04-01/Accounts/{account['sid']}/IncomingPhoneNumbers{suffix}.json"
     return list_2010(path, "incoming_phone_numbers", fetch,

@@ -60,8 +60,7 @@ def create_key(account_sid):
 def list_keys(account_sid):
     account = _account(account_sid)
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("keys", account["sid"], after=after, skip=skip, limit=limit)
+    fetch = sim().store.pager("keys", account["sid"])
 
     return list_2010(f"/2010-04-01/Accounts/{account['sid']}/Keys.json", "keys", fetch, to_wire)
 

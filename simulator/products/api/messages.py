@@ -459,9 +459,7 @@ def list_messages(account_sid):
                 return False
         return True
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("messages", account["sid"], newest_first=True, where=where,
-                                 after=after, skip=skip, limit=limit)
+    fetch = sim().store.pager("messages", account["sid"], newest_first=True, where=where)
 
     return list_2010(f"/2010-04-01/Accounts/{account['sid']}/Messages.json", "messages", fetch,
                      to_wire)
@@ -527,8 +525,7 @@ def list_media(account_sid, message_sid):
     account, _ = request_account(account_sid)
     m = message_of(account["sid"], message_sid)
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("message_media", m["sid"], after=after, skip=skip, limit=limit)
+    fetch = sim().store.pager("message_media", m["sid"])
 
     return list_2010(f"/2010-04-01/Accounts/{account['sid']}/Messages/{m['sid']}/Media.json",
                      "media_list", fetch, media_to_wire)

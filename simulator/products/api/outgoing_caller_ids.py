@@ -70,9 +70,7 @@ def list_outgoing_caller_ids(account_sid):
         return ((phone is None or c["phone_number"] == nrules.normalize(phone))
                 and (name is None or c["friendly_name"] == name))
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("outgoing_caller_ids", account["sid"], where=where, after=after,
-                                 skip=skip, limit=limit)
+    fetch = sim().store.pager("outgoing_caller_ids", account["sid"], where=where)
 
     return list_2010(f"/2010-04-01/Accounts/{account['sid']}/OutgoingCallerIds.json",
                      "outgoing_caller_ids", fetch, to_wire)

@@ -61,9 +61,7 @@ def create_web_channel():
 
 @bp.get("/WebChannels")
 def list_web_channels():
-    def fetch(after, skip, limit):
-        return sim().store.owned("flex_web_channels", principal().account_sid, after=after,
-                                 skip=skip, limit=limit)
+    fetch = sim().store.pager("flex_web_channels", principal().account_sid)
     return list_v1("flex-api", "/v1/WebChannels", "flex_chat_channels", fetch, web_to_wire)
 
 
@@ -118,9 +116,7 @@ def create_channel():
 
 @bp.get("/Channels")
 def list_channels():
-    def fetch(after, skip, limit):
-        return sim().store.owned("flex_channels", principal().account_sid, after=after,
-                                 skip=skip, limit=limit)
+    fetch = sim().store.pager("flex_channels", principal().account_sid)
     return list_v1("flex-api", "/v1/Channels", "flex_chat_channels", fetch, channel_to_wire)
 
 

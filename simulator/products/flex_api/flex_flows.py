@@ -117,10 +117,8 @@ def create_flex_flow():
 def list_flex_flows():
     name = text("FriendlyName")
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("flex_flows", principal().account_sid, after=after, skip=skip,
-                                 limit=limit,
-                                 where=(lambda f: f["friendly_name"] == name) if name else None)
+    fetch = sim().store.pager("flex_flows", principal().account_sid,
+                              where=(lambda f: f["friendly_name"] == name) if name else None)
 
     return list_v1("flex-api", "/v1/FlexFlows", "flex_flows", fetch, to_wire)
 

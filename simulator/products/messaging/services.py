@@ -11,7 +11,7 @@ from ...errors import TwilioError
 from ...hosts import public_url
 from ...rules.messaging import check_url
 from ...runtime import sim
-from ...wire import boolean, choice, integer, list_v1, params, text
+from ...wire import boolean, choice, integer, list_v1, paged, params, text
 from . import bp
 
 LINKS = {"phone_numbers": "PhoneNumbers", "short_codes": "ShortCodes",
@@ -176,8 +176,7 @@ def create_service():
 def list_services():
     me = principal().account_sid
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("messaging_services", me, after=after, skip=skip, limit=limit)
+    fetch = sim().store.pager("messaging_services", me)
 
     return list_v1("messaging", "/v1/Services", "services", fetch, to_wire)
 
@@ -219,18 +218,8 @@ def create_phone_number(service_sid):
 @bp.get("/Services/<service_sid>/PhoneNumbers")
 def list_phone_numbers(service_sid):
     svc = service_of(principal().account_sid, service_sid)
-    numbers = pool(svc["sid"], svc["account_sid"])
-
-    def fetch(after, skip, limit):
-        if after is not None:
-            sids = [n["sid"] for n in numbers]
-            start = sids.index(after) + 1 if after in sids else skip
-        else:
-            start = skip
-        return numbers[start:start + limit]
-
     return list_v1("messaging", f"/v1/Services/{svc['sid']}/PhoneNumbers", "phone_numbers",
-                   fetch, number_to_wire)
+                   paged(pool(svc["sid"], svc["account_sid"])), number_to_wire)
 
 
 def _pool_number(service_sid: str, sid: str) -> dict:

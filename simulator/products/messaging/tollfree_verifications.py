@@ -15,7 +15,7 @@ from ...errors import TwilioError
 from ...hosts import public_url
 from ...rules import messaging as mrules
 from ...runtime import sim
-from ...wire import iso, list_v1, params, parse_iso, text
+from ...wire import iso, list_v1, paged, params, parse_iso, text
 from . import bp
 
 OPT_IN_TYPES = ("VERBAL", "WEB_FORM", "PAPER_FORM", "VIA_TEXT", "MOBILE_QR_CODE", "IMPORT",
@@ -251,14 +251,11 @@ def list_tollfree_verifications():
                 and (status is None or v["status"] == status)
                 and (reference is None or v.get("external_reference_id") == reference))
 
-    def fetch(after, skip, limit):
-        rows = [v for owner in owners
-                for v in sim().store.owned("tollfree_verifications", owner, where=where)]
-        if after is not None:
-            sids = [r["sid"] for r in rows]
-            skip = sids.index(after) + 1 if after in sids else skip
-        return rows[skip:skip + limit]
-
+    if len(owners) == 1:
+        fetch = sim().store.pager("tollfree_verifications", owners[0], where=where)
+    else:  # IncludeSubAccounts: the main account's, then each subaccount's
+        fetch = paged([v for owner in owners
+                       for v in sim().store.owned("tollfree_verifications", owner, where=where)])
     return list_v1("messaging", "/v1/Tollfree/Verifications", "verifications", fetch, to_wire)
 
 

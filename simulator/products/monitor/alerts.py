@@ -84,9 +84,7 @@ def list_alerts():
                 and (start is None or a["date_created"] >= start)
                 and (end is None or a["date_created"] <= end))
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("alerts", me, newest_first=True, where=where, after=after,
-                                 skip=skip, limit=limit)
+    fetch = sim().store.pager("alerts", me, newest_first=True, where=where)
 
     return list_v1("monitor", "/v1/Alerts", "alerts", fetch, lambda a: _wire(a, False))
 

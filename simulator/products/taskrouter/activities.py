@@ -52,9 +52,7 @@ def list_activities(ws_sid):
         return (name is None or a["friendly_name"] == name) and \
                (available is None or a["available"] == available)
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("tr_activities", ws_sid, where=where, after=after, skip=skip,
-                                 limit=limit)
+    fetch = sim().store.pager("tr_activities", ws_sid, where=where)
 
     return list_v1("taskrouter", f"/v1/Workspaces/{ws_sid}/Activities", "activities", fetch,
                    to_wire)

@@ -71,8 +71,7 @@ def create_task_channel(ws_sid):
 def list_task_channels(ws_sid):
     workspace_of(ws_sid)
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("tr_task_channels", ws_sid, after=after, skip=skip, limit=limit)
+    fetch = sim().store.pager("tr_task_channels", ws_sid)
 
     return list_v1("taskrouter", f"/v1/Workspaces/{ws_sid}/TaskChannels", "channels", fetch,
                    to_wire)

@@ -135,9 +135,8 @@ def list_task_queues(ws_sid):
             return bool(q["target_workers"]) and rules.matches(q["target_workers"], worker_attrs)
         return True
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("tr_task_queues", ws_sid, where=where, after=after, skip=skip,
-                                 limit=limit, newest_first=bool(ordering and ordering[1]))
+    fetch = sim().store.pager("tr_task_queues", ws_sid,
+                              where=where, newest_first=bool(ordering and ordering[1]))
 
     return list_v1("taskrouter", f"/v1/Workspaces/{ws_sid}/TaskQueues", "task_queues", fetch,
                    to_wire)

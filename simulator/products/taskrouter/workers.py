@@ -6,7 +6,7 @@ import json
 from ...errors import TwilioError
 from ...rules import taskrouter as rules
 from ...runtime import sim
-from ...wire import boolean, integer, list_v1, text
+from ...wire import boolean, integer, list_v1, paged, text
 from . import bp, child_of, workspace_of, ws_url
 
 DEFAULT_CAPACITY = 1
@@ -148,18 +148,11 @@ def list_workers(ws_sid):
         return True
 
     if ordering and ordering[0] == "DateStatusChanged":
-        everyone = sorted(store.owned("tr_workers", ws_sid, where=where),
-                          key=lambda w: w["date_status_changed"], reverse=ordering[1])
-
-        def fetch(after, skip, limit):
-            start = skip
-            if after is not None:
-                start = next((i + 1 for i, w in enumerate(everyone) if w["sid"] == after), skip)
-            return everyone[start:start + limit]
+        fetch = paged(sorted(store.owned("tr_workers", ws_sid, where=where),
+                             key=lambda w: w["date_status_changed"], reverse=ordering[1]))
     else:
-        def fetch(after, skip, limit):
-            return store.owned("tr_workers", ws_sid, where=where, after=after, skip=skip,
-                               limit=limit, newest_first=bool(ordering and ordering[1]))
+        fetch = store.pager("tr_workers", ws_sid, where=where,
+                            newest_first=bool(ordering and ordering[1]))
 
     return list_v1("taskrouter", f"/v1/Workspaces/{ws_sid}/Workers", "workers", fetch, to_wire)
 
@@ -248,9 +241,7 @@ def list_worker_channels(ws_sid, worker_sid):
     workspace_of(ws_sid)
     child_of("tr_workers", ws_sid, worker_sid)
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("tr_worker_channels", worker_sid, after=after, skip=skip,
-                                 limit=limit)
+    fetch = sim().store.pager("tr_worker_channels", worker_sid)
 
     return list_v1("taskrouter", f"/v1/Workspaces/{ws_sid}/Workers/{worker_sid}/Channels",
                    "channels", fetch, channel_to_wire)

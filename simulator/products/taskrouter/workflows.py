@@ -68,9 +68,8 @@ def list_workflows(ws_sid):
     workspace_of(ws_sid)
     name = text("FriendlyName")
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("tr_workflows", ws_sid, after=after, skip=skip, limit=limit,
-                                 where=(lambda w: w["friendly_name"] == name) if name else None)
+    fetch = sim().store.pager("tr_workflows", ws_sid,
+                              where=(lambda w: w["friendly_name"] == name) if name else None)
 
     return list_v1("taskrouter", f"/v1/Workspaces/{ws_sid}/Workflows", "workflows", fetch,
                    to_wire)

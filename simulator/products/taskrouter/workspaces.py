@@ -95,10 +95,8 @@ def create_workspace():
 def list_workspaces():
     name = text("FriendlyName")
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("tr_workspaces", principal().account_sid, after=after,
-                                 skip=skip, limit=limit,
-                                 where=(lambda w: w["friendly_name"] == name) if name else None)
+    fetch = sim().store.pager("tr_workspaces", principal().account_sid,
+                              where=(lambda w: w["friendly_name"] == name) if name else None)
 
     return list_v1("taskrouter", "/v1/Workspaces", "workspaces", fetch, to_wire)
 

@@ -45,8 +45,7 @@ def _user(instance_sid: str, sid: str) -> dict:
 def list_flex_users(instance_sid):
     _instance(instance_sid)
 
-    def fetch(after, skip, limit):
-        return sim().store.owned("flex_users", instance_sid, after=after, skip=skip, limit=limit)
+    fetch = sim().store.pager("flex_users", instance_sid)
 
     return list_v1("flex-api", f"/v2/Instances/{instance_sid}/Users", "users", fetch, to_wire)
 
