@@ -226,10 +226,13 @@ def verify_sign_up():
     if user["phone_verified"]:
         raise TwilioError(20409, "This phone number is already verified")
     from ..products.api.accounts import new_account
+    from ..products.api.outgoing_caller_ids import new_caller_id
     with sim().store.lock:
         check_code(user, "signup", body.get("code"))
         account = new_account(owner_sid=None, type_="Trial",
                               friendly_name="My first Twilio account")
+        # Twilio verifies a trial account's sign-up phone: the one number it may text at once
+        new_caller_id(account["sid"], user["phone"], "Sign-up phone")
         user = sim().store.update("console_users", user["sid"], {
             "phone_verified": True, "account_sids": user["account_sids"] + [account["sid"]],
             "date_updated": sim().now()})

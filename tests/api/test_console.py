@@ -26,7 +26,10 @@ def test_verify_creates_the_trial_account(sim, api):
     account = me["accounts"][0]
     assert account["type"] == "Trial" and account["flex_instance_sid"] is None
     # the new account's credentials work on the REST API
-    assert sim.client(account["sid"], account["auth_token"]).api.v2010.accounts(account["sid"]).fetch().type == "Trial"
+    trial = sim.client(account["sid"], account["auth_token"])
+    assert trial.api.v2010.accounts(account["sid"]).fetch().type == "Trial"
+    # and its sign-up phone is a verified caller ID, as on Twilio
+    assert [c.phone_number for c in trial.outgoing_caller_ids.list()] == ["+15017122662"]
 
 
 def test_sign_up_validation_and_duplicates(api):
