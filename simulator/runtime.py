@@ -39,6 +39,12 @@ class Simulator:
         """The current simulator time as the store keeps it (ISO 8601, UTC)."""
         return iso(self.clock.now())
 
+    def modify(self, table: str, record: dict, changes: dict) -> dict:
+        """Apply an update's changes; ``date_updated`` moves only when something changed."""
+        if not changes:
+            return record
+        return self.store.update(table, record["sid"], {**changes, "date_updated": self.now()})
+
     def seed(self):
         from .seed import load_fixtures
         load_fixtures(self, self.settings.fixtures_path)

@@ -108,7 +108,4 @@ def update(sid):
     if status is not None and status != account["status"]:
         rules.check_status_change(principal().account_sid, account, status)
         changes["status"] = status
-    if not changes:
-        return to_wire(account)
-    changes["date_updated"] = sim().now()
-    return to_wire(sim().store.update("accounts", sid, changes))
+    return to_wire(sim().modify("accounts", account, changes))

@@ -325,10 +325,7 @@ def update_incoming_phone_number(account_sid, sid):
             raise TwilioError(20003, f"These credentials cannot move numbers to {target}")
         changes["account_sid"] = target
         changes["messaging_service_sid"] = None
-    if not changes:
-        return to_wire(number)
-    changes["date_updated"] = sim().now()
-    return to_wire(sim().store.update("incoming_phone_numbers", number["sid"], changes))
+    return to_wire(sim().modify("incoming_phone_numbers", number, changes))
 
 
 @api.delete("/Accounts/<account_sid>/IncomingPhoneNumbers/<sid>.json")

@@ -74,10 +74,7 @@ def fetch_key(account_sid, sid):
 def update_key(account_sid, sid):
     key = _key(_account(account_sid)["sid"], sid)
     name = text("FriendlyName", max_length=64)
-    if name is None:
-        return to_wire(key)
-    return to_wire(sim().store.update("keys", key["sid"],
-                                      {"friendly_name": name, "date_updated": sim().now()}))
+    return to_wire(sim().modify("keys", key, {} if name is None else {"friendly_name": name}))
 
 
 @api.delete("/Accounts/<account_sid>/Keys/<sid>.json")

@@ -498,10 +498,7 @@ def update_message(account_sid, sid):
         changes["status"] = "canceled"
     if body == "":
         changes["body"] = ""
-    if not changes:
-        return to_wire(m)
-    changes["date_updated"] = sim().now()
-    m = sim().store.update("messages", m["sid"], changes)
+    m = sim().modify("messages", m, changes)
     if "status" in changes:
         _status_callback(m)
     return to_wire(m)

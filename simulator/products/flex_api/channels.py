@@ -80,10 +80,7 @@ def update_web_channel(sid):
     data = text("PostEngagementData")
     if data is not None:
         changes["post_engagement_data"] = data
-    if not changes:
-        return web_to_wire(record)
-    changes["date_updated"] = sim().now()
-    return web_to_wire(sim().store.update("flex_web_channels", sid, changes))
+    return web_to_wire(sim().modify("flex_web_channels", record, changes))
 
 
 @bp.delete("/WebChannels/<sid>")

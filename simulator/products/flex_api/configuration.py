@@ -114,7 +114,4 @@ def update_configuration():
         raise TwilioError(20422, "POST /v1/Configuration takes a JSON object "
                                  "(Content-Type: application/json)")
     changes = check_changes(body, config)
-    if not changes:
-        return to_wire(config)
-    changes["date_updated"] = sim().now()
-    return to_wire(sim().store.update("flex_configurations", config["sid"], changes))
+    return to_wire(sim().modify("flex_configurations", config, changes))

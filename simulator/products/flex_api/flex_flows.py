@@ -155,10 +155,7 @@ def update_flex_flow(sid):
     _check_integration(kind, integ)
     if integ != flow["integration"] or kind != flow["integration_type"]:
         changes.update(integration=integ, integration_type=kind)
-    if not changes:
-        return to_wire(flow)
-    changes["date_updated"] = sim().now()
-    return to_wire(sim().store.update("flex_flows", sid, changes))
+    return to_wire(sim().modify("flex_flows", flow, changes))
 
 
 @bp.delete("/FlexFlows/<sid>")

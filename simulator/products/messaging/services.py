@@ -190,10 +190,7 @@ def fetch_service(sid):
 def update_service(sid):
     svc = service_of(principal().account_sid, sid)
     changes = _changes()
-    if not changes:
-        return to_wire(svc)
-    changes["date_updated"] = sim().now()
-    return to_wire(sim().store.update("messaging_services", sid, changes))
+    return to_wire(sim().modify("messaging_services", svc, changes))
 
 
 @bp.delete("/Services/<sid>")

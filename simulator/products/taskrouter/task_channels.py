@@ -94,10 +94,7 @@ def update_task_channel(ws_sid, sid):
     optimized = boolean("ChannelOptimizedRouting")
     if optimized is not None:
         changes["channel_optimized_routing"] = optimized
-    if not changes:
-        return to_wire(channel)
-    changes["date_updated"] = sim().now()
-    return to_wire(sim().store.update("tr_task_channels", channel["sid"], changes))
+    return to_wire(sim().modify("tr_task_channels", channel, changes))
 
 
 @bp.delete("/Workspaces/<ws_sid>/TaskChannels/<sid>")

@@ -156,10 +156,7 @@ def update_task_queue(ws_sid, sid):
     name = rules.check_friendly_name(text("FriendlyName"), required=False)
     if name is not None:
         changes["friendly_name"] = name
-    if not changes:
-        return to_wire(queue)
-    changes["date_updated"] = sim().now()
-    return to_wire(sim().store.update("tr_task_queues", sid, changes))
+    return to_wire(sim().modify("tr_task_queues", queue, changes))
 
 
 @bp.delete("/Workspaces/<ws_sid>/TaskQueues/<sid>")

@@ -262,7 +262,4 @@ def update_worker_channel(ws_sid, worker_sid, sid):
     available = boolean("Available")
     if available is not None:
         changes["available"] = available
-    if not changes:
-        return channel_to_wire(wc)
-    changes["date_updated"] = sim().now()
-    return channel_to_wire(sim().store.update("tr_worker_channels", wc["sid"], changes))
+    return channel_to_wire(sim().modify("tr_worker_channels", wc, changes))

@@ -102,10 +102,7 @@ def update_workflow(ws_sid, sid):
         if value is not None:
             changes[field] = value
     boolean("ReEvaluateTasks")  # validated; there are no tasks to re-evaluate yet
-    if not changes:
-        return to_wire(wf)
-    changes["date_updated"] = sim().now()
-    return to_wire(sim().store.update("tr_workflows", sid, changes))
+    return to_wire(sim().modify("tr_workflows", wf, changes))
 
 
 @bp.delete("/Workspaces/<ws_sid>/Workflows/<sid>")

@@ -139,10 +139,7 @@ def update_workspace(sid):
     order = choice("PrioritizeQueueOrder", rules.QUEUE_ORDERS)
     if order is not None:
         changes["prioritize_queue_order"] = order
-    if not changes:
-        return to_wire(ws)
-    changes["date_updated"] = sim().now()
-    return to_wire(sim().store.update("tr_workspaces", sid, changes))
+    return to_wire(sim().modify("tr_workspaces", ws, changes))
 
 
 def delete_workspace_records(ws_sid: str):
