@@ -15,8 +15,8 @@ collector walking it) does not slow the other size's measurements; the parent
 interleaves the two processes' batches.
 
 How the store is filled: subaccounts of the fixtures' main account, made by the
-app's own ``new_account`` (the function POST /Accounts.json calls) under an app
-context, i.e. exactly the two records (account + test credentials) a create
+app's own ``new_account`` (the function POST /Accounts.json calls) on the app's
+Simulator, i.e. exactly the two records (account + test credentials) a create
 writes, minus the HTTP layer (which would make 100k records take minutes).
 All of them belong to the main account whose fetch/create/list is measured: the
 worst case for its per-owner index (half the store in one owner's bucket, the
@@ -36,7 +36,7 @@ import time
 
 from simulator import create_app
 from simulator.config import Settings
-from simulator.products.api.accounts import new_account
+from simulator.domain.accounts import new_account
 
 from .sdk_shape import sdk_requests
 
@@ -75,10 +75,9 @@ class Worker:
         subs = [a["sid"] for a in self.store.owned("accounts", self.main["sid"])
                 if a["sid"] != self.main["sid"]]
         missing = max(0, records - total_records(self.store))
-        with self.app.app_context():
-            for i in range((missing + 1) // 2):  # 2 records per account (+ its test credentials)
-                subs.append(new_account(owner_sid=self.main["sid"], type_=self.main["type"],
-                                        friendly_name=f"bench fill {i}")["sid"])
+        for i in range((missing + 1) // 2):  # 2 records per account (+ its test credentials)
+            subs.append(new_account(self.sim, owner_sid=self.main["sid"], type_=self.main["type"],
+                                    friendly_name=f"bench fill {i}")["sid"])
         return subs
 
     # -- one batch of an operation; returns latencies in ns --------------------------------
@@ -153,13 +152,11 @@ class Worker:
     def add_timers(self, n: int) -> bool:
         """Schedule ``n`` time-driven steps an hour ahead (never due during the run), if
         this simulator has a scheduler; they make the store hold ``n`` more records."""
-        try:
-            from simulator.scheduler import schedule
-        except ImportError:
+        scheduler = getattr(self.sim, "scheduler", None)
+        if scheduler is None:
             return False
-        with self.app.app_context():
-            for i in range(n):
-                schedule("bench_never_due", f"BENCH{i}", 3600)
+        for i in range(n):
+            scheduler.schedule("bench_never_due", f"BENCH{i}", 3600)
         return True
 
     def _forget_accounts(self, sids):

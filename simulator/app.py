@@ -5,8 +5,16 @@ from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
 from .config import Settings
+from .console import console
+from .control.flex import control_flex
+from .control.messaging import messaging_control
+from .control.routes import control
+from .current import sim
 from .errors import CATALOGUE, TwilioError
+from .flex_ui import flex_ui
 from .hosts import HostRouter, public_path
+from .products import blueprints
+from .request_log import record
 from .runtime import Simulator
 
 
@@ -16,35 +24,33 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False
     app.json.compact = True
 
-    from .products import blueprints
-    for bp in blueprints():
+    for bp in (*blueprints(), control, console, flex_ui, control_flex, messaging_control):
         app.register_blueprint(bp)
-    from .control.routes import control
-    app.register_blueprint(control)
-    from .console import console
-    from .control.flex import control_flex
-    from .flex_ui import flex_ui
-    for bp in (console, flex_ui, control_flex):  # issue 4: Console, Flex UI, their control plane
-        app.register_blueprint(bp)
-    from .control.messaging import messaging_control
-    app.register_blueprint(messaging_control)
-
-    from .request_log import record
-    from .scheduler import before_request as run_due_steps
-    app.before_request(run_due_steps)
+    app.before_request(_run_due_steps)
     app.after_request(record)
     _register_errors(app)
 
     app.extensions["twilio_sim"] = simulator = Simulator(settings)
-    with app.app_context():
-        simulator.start()
+    simulator.start()
     app.wsgi_app = HostRouter(app.wsgi_app)
     return app
+
+
+def _run_due_steps():
+    """Before answering anything, run the time-driven steps that are due; once served by a
+    threaded WSGI server, a ticker also runs them as real time passes."""
+    s = sim()
+    if request.environ.get("wsgi.multithread"):
+        s.served = True
+        s.scheduler.start_ticker()
+    s.scheduler.run_due(blocking=False)
 
 
 def _register_errors(app: Flask):
     @app.errorhandler(TwilioError)
     def twilio_error(e: TwilioError):
+        if e.unnamed:  # a 20404 raised below the doors: name the path that was asked for
+            e = TwilioError.not_found(public_path(request.path))
         if e.status == 401:  # as Twilio does, so curl and browsers know to send credentials
             return e.body(), 401, {"WWW-Authenticate": 'Basic realm="Twilio API"'}
         return e.body(), e.status

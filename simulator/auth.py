@@ -9,14 +9,14 @@ IncomingPhoneNumbers, Messages and Calls.
 """
 from __future__ import annotations
 
-import hmac
 import re
 from dataclasses import dataclass
 
 from flask import g, request
 
+from .current import sim
+from .domain.accounts import account_of, credentials_owner
 from .errors import TwilioError
-from .runtime import sim
 
 TEST_CREDENTIAL_PATHS = re.compile(
     r"^/api/2010-04-01/Accounts/AC[0-9a-f]{32}/"
@@ -46,32 +46,14 @@ def _unauthenticated() -> TwilioError:
     return TwilioError(20003)
 
 
-def _same(a: str, b: str) -> bool:
-    return hmac.compare_digest(a.encode(), b.encode())
-
-
 def authenticate() -> Principal:
     auth = request.authorization
     if auth is None or auth.type != "basic" or not auth.username or auth.password is None:
         raise _unauthenticated()
-    store = sim().store
-    user, secret = auth.username, auth.password
-    principal = None
-    if user.startswith("AC"):
-        account = store.get("accounts", user)
-        if account is not None and _same(secret, account["auth_token"]):
-            principal = Principal(account, "auth_token")
-        else:
-            test = store.get("test_credentials", user)
-            if test is not None and _same(secret, test["auth_token"]):
-                principal = Principal(store.require("accounts", test["account_sid"]), "test")
-    elif user.startswith("SK"):
-        key = store.get("keys", user)
-        if key is not None and _same(secret, key["secret"]):
-            principal = Principal(store.require("accounts", key["account_sid"]), "api_key",
-                                  key.get("key_type", "standard"))
-    if principal is None:
+    found = credentials_owner(sim(), auth.username, auth.password)
+    if found is None:
         raise _unauthenticated()
+    principal = Principal(*found)
     if principal.account["status"] != "active":
         raise TwilioError(20005, f"Account {principal.account_sid} is not active "
                                  f"(status: {principal.account['status']})")
@@ -90,7 +72,7 @@ def path_account(account_sid: str) -> dict:
     me = principal()
     if account_sid == me.account_sid:  # the common case: no second look-up
         return me.account
-    account = sim().store.get("accounts", account_sid)
+    account = account_of(sim(), account_sid)
     if account is None:
         raise TwilioError.not_found()
     if not me.reaches(account):

@@ -5,7 +5,11 @@ import argparse
 import signal
 import sys
 
+from .app import create_app
 from .config import Settings
+from .domain.accounts import main_accounts
+from .server import Server
+from .store import FolderInUse
 
 SNIPPET = """\
 from twilio.rest import Client
@@ -14,11 +18,8 @@ client = Client("{sid}", "{token}", http_client=SimulatorHttpClient("{url}"))"""
 
 
 def _serve(args) -> int:
-    from . import create_app
-    from .server import Server
     settings = Settings(data_dir=None if args.memory else args.data, seed=args.seed,
                         fixtures=args.fixtures, control_plane_public=args.control_public)
-    from .store import FolderInUse
     try:
         app = create_app(settings)
     except FolderInUse as e:
@@ -36,8 +37,7 @@ def _serve(args) -> int:
 
     signal.signal(signal.SIGTERM, stop)
     try:
-        main = next(iter(sim.store.find("accounts",
-                                        lambda a: a["sid"] == a["owner_account_sid"])), None)
+        main = next(iter(main_accounts(sim)), None)
         url = server.base_url
         if server.host in ("0.0.0.0", "::"):  # every interface: print one a client can use
             url = f"http://{'127.0.0.1' if server.host == '0.0.0.0' else '[::1]'}:{server.port}"

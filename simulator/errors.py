@@ -21,7 +21,7 @@ CATALOGUE: dict[int, tuple[int, str]] = {
     20422: (400, "Invalid Parameter"),
     20500: (500, "Internal Server Error"),
     21101: (400, "Subaccounts cannot contain subaccounts"),
-    # issue 3: phone numbers, messages, calls, messaging services, toll-free verification
+    # phone numbers, Messages, Calls, Messaging Services, toll-free verification, webhooks
     11200: (502, "HTTP retrieval failure"),
     21201: (400, "No Called number specified"),
     21205: (400, "Invalid URL"),
@@ -71,9 +71,29 @@ CATALOGUE: dict[int, tuple[int, str]] = {
     30008: (400, "Unknown error"),
     30032: (400, "Toll-Free Number Has Not Been Verified"),
     30436: (400, "Invalid Phone Number SID"),
-    # issue 4: Flex, the Console and TaskRouter
+    # Flex, the Console and TaskRouter
     20403: (403, "403 Forbidden"),
     20409: (409, "Conflict"),
+    20412: (412, "Precondition Failed"),
+    # TaskRouter assignment instructions (REST or an assignment callback's answer)
+    40000: (400, "Content-Type of 'application/json' not set"),
+    40001: (400, "Could not parse Assignment Instruction response as JSON"),
+    40005: (400, "Assignment Callback response does not contain Instruction"),
+    40100: (400, "Your Reject instruction does not include a valid `activity_sid` parameter."),
+    40110: (400, "Call Instruction does not have a valid 'to' parameter"),
+    40111: (400, "Call Instruction does not have a valid 'from' parameter"),
+    40112: (400, "Call Instruction does not have a valid 'url' parameter"),
+    40114: (400, "Call Instruction can only be issued on a currently pending reservation."),
+    40120: (400, "Redirect Instruction does not have a valid 'url' parameter"),
+    40121: (400, "Redirect Instruction does not have a valid 'call_sid' parameter"),
+    40123: (400, "Redirect Instruction can only be issued on a currently pending reservation."),
+    40131: (400, "Dequeue Instruction does not have a valid 'to' parameter"),
+    40132: (400, "Dequeue Instruction does not have a valid 'from' parameter"),
+    40135: (400, "Dequeue Instruction can only be issued on a currently pending reservation."),
+    40136: (400, "Conference Instruction can only be issued on a currently pending reservation."),
+    40137: (400, "Missing 'to' parameter when issuing Conference instruction"),
+    40138: (400, "Missing 'from' parameter when issuing Conference instruction"),
+    40140: (400, "Failed to issue Dequeue instruction due to missing 'call_sid' property"),
     45050: (400, "Authentication error - Missing User Attributes"),
     45101: (404, "Configuration Not Found"),
 }
@@ -82,6 +102,7 @@ CATALOGUE: dict[int, tuple[int, str]] = {
 # ../shared/reference (2019), each with the page that documents it.
 DOCUMENTED_AFTER_SNAPSHOT = {
     45050: "https://www.twilio.com/docs/api/errors/45050",
+    20412: "https://www.twilio.com/docs/api/errors/20412",
 }
 
 
@@ -91,6 +112,7 @@ class TwilioError(Exception):
         self.code = code
         self.status = status or default_status
         self.message = message or default_message
+        self.unnamed = False
         super().__init__(f"{self.code}: {self.message}")
 
     def body(self) -> dict:
@@ -103,11 +125,10 @@ class TwilioError(Exception):
 
     @classmethod
     def not_found(cls, path: str | None = None) -> "TwilioError":
-        if path is None:
-            from flask import request  # the public path of the request being answered
-            from .hosts import public_path
-            path = public_path(request.path)
-        return cls(20404, f"The requested resource {path} was not found")
+        """20404 naming ``path``; without one, the door answering names the request's path."""
+        error = cls(20404, f"The requested resource {path} was not found" if path else None)
+        error.unnamed = path is None
+        return error
 
     @classmethod
     def invalid(cls, name: str, detail: str) -> "TwilioError":

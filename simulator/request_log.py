@@ -6,7 +6,7 @@ import json
 from flask import request
 
 from .hosts import public_path
-from .runtime import sim
+from .current import sim
 
 
 def record(response):

@@ -1,16 +1,20 @@
-"""The Simulator: one app's state (store, clock, ids, request journal) and its lifecycle."""
+"""The Simulator: one app's state (store, clock, ids, scheduler, request journal) and its
+lifecycle. The domain is handed it as its first argument; doors find it with ``current.sim()``.
+"""
 from __future__ import annotations
 
 import threading
 from collections import deque
 
-from flask import current_app
-
+from . import tables
 from .clock import Clock
 from .config import Settings
+from .dates import iso
+from .domain.fixtures import load_fixtures
+from .domain.taskrouter.index import RoutingIndex
+from .scheduler import Scheduler
 from .sids import Generator
 from .store import Store
-from .wire import iso
 
 
 class Simulator:
@@ -24,13 +28,13 @@ class Simulator:
         self.requests: deque = deque(maxlen=settings.journal_size)
         self._requests_lock = threading.Lock()
         self.served = False  # set once a request arrives through a real WSGI server
-        from . import tables
-        from .scheduler import Scheduler
+        self.webhook_apps: dict = {}  # URL prefix -> WSGI app that receives those webhooks in-process
         tables.define(self.store)
         self.scheduler = Scheduler(self)
+        self.routing = RoutingIndex()   # TaskRouter's in-memory view of waiting work, from the store
 
     def start(self):
-        """Seed an empty store from the fixtures (runs inside the app context)."""
+        """Seed an empty store from the fixtures."""
         if self.store.is_empty():
             self.seed()
         self.scheduler.rebuild()
@@ -46,7 +50,6 @@ class Simulator:
         return self.store.update(table, record["sid"], {**changes, "date_updated": self.now()})
 
     def seed(self):
-        from .seed import load_fixtures
         load_fixtures(self, self.settings.fixtures_path)
 
     def reset(self):
@@ -56,6 +59,7 @@ class Simulator:
             self.ids.reset()
             with self._requests_lock:
                 self.requests.clear()
+            self.routing.clear()
             self.seed()
             self.scheduler.rebuild()
 
@@ -63,6 +67,7 @@ class Simulator:
         """Replace the whole state (a snapshot from GET /_sim/v1/snapshot)."""
         with self.store.lock:
             self.store.load(tables)
+            self.routing.clear()
             self.scheduler.rebuild()
 
     def record_request(self, entry: dict):
@@ -76,7 +81,3 @@ class Simulator:
     def close(self):
         self.store.close()
 
-
-def sim() -> Simulator:
-    """The Simulator of the app handling the current request."""
-    return current_app.extensions["twilio_sim"]

@@ -4,8 +4,8 @@ A step is a ``timers`` record ``{kind, target, due, seq, data}``, persisted with
 rest of the state. ``run_due()`` runs every step whose time has come, in due order
 (steps a handler schedules that are already due run in the same pass). It runs when
 the clock is advanced, before each request, and, when served over a socket with the
-clock in real time, from a background ticker. Handlers are registered by kind with
-``@handler``.
+clock in real time, from a background ticker. The domain registers a handler per kind
+with ``@handler``; a handler is called as ``fn(simulator, timer)``.
 
 Each Simulator has one ``Scheduler``; it mirrors the pending steps in an in-memory
 heap, so the check made before every request costs the same with no step pending
@@ -15,17 +15,16 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import logging
 import threading
 import time
 import weakref
 from datetime import timedelta
 
-from flask import current_app, request
-
-from .runtime import sim
-from .wire import iso, parse_iso
+from .dates import iso, parse_iso
 
 HANDLERS: dict = {}
+log = logging.getLogger("twilio_sim")
 
 
 def handler(kind: str):
@@ -101,63 +100,36 @@ class Scheduler:
                 fn = HANDLERS.get(t["kind"])
                 if fn is not None:
                     try:
-                        fn(t)
+                        fn(self.sim, t)
                     except Exception:  # a step must never break the simulator
-                        current_app.logger.exception("time-driven step %s failed", t["kind"])
+                        log.exception("time-driven step %s failed", t["kind"])
                 ran += 1
         finally:
             self._local.running = False
             self.lock.release()
         return ran
 
-    def start_ticker(self, app):
+    def start_ticker(self):
         """When served over a real socket: run due steps as real time passes."""
         if self._ticker:
             return
         self._ticker = True
-        threading.Thread(target=_tick, args=(weakref.ref(app),), name="twilio-sim-ticker",
+        threading.Thread(target=_tick, args=(weakref.ref(self.sim),), name="twilio-sim-ticker",
                          daemon=True).start()
 
 
-def _tick(app_ref):
+def _tick(sim_ref):
     while True:
         time.sleep(0.5)
-        app = app_ref()
-        if app is None:
+        simulator = sim_ref()
+        if simulator is None:
             return
         try:
-            with app.app_context():
-                if not sim().clock.frozen:
-                    sim().scheduler.run_due()
+            if not simulator.clock.frozen:
+                simulator.scheduler.run_due()
         except Exception:  # keep ticking
-            pass
-        del app
+            log.exception("ticker pass failed")
+        del simulator
 
 
-# -- what resource modules call ------------------------------------------------------------
-def schedule(kind: str, target: str, seconds: float, data: dict | None = None, *,
-             base: str | None = None) -> dict:
-    """Run ``kind``'s handler for ``target`` ``seconds`` after ``base`` (a stored
-    timestamp; default now). A step scheduled from a step passes the step's ``due``,
-    so a chain keeps its delays however late the clock is advanced."""
-    return sim().scheduler.schedule(kind, target, seconds, data, base=base)
-
-
-def cancel(target: str, kind: str | None = None):
-    sim().scheduler.cancel(target, kind)
-
-
-def run_due(limit: int = 100_000, *, blocking: bool = True) -> int:
-    return sim().scheduler.run_due(limit, blocking=blocking)
-
-
-def before_request():
-    """App-wide: run the steps that are due before answering anything."""
-    s = sim()
-    if request.environ.get("wsgi.multithread"):
-        s.served = True
-        s.scheduler.start_ticker(current_app._get_current_object())
-    s.scheduler.run_due(blocking=False)
-
-
-__all__ = ["handler", "schedule", "cancel", "run_due", "before_request", "Scheduler"]
+__all__ = ["handler", "Scheduler"]

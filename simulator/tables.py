@@ -4,7 +4,7 @@ TABLES = {
     "accounts": "owner_account_sid",   # a main account owns itself and its subaccounts
     "test_credentials": "account_sid",
     "keys": "account_sid",
-    # issue 3: numbers and messaging
+    # phone numbers, messaging, calls, webhooks
     "incoming_phone_numbers": "account_sid",
     "outgoing_caller_ids": "account_sid",
     "messages": "account_sid",
@@ -19,7 +19,7 @@ TABLES = {
     "webhook_deliveries": "account_sid",
     "alerts": "account_sid",
     "sim_settings": "kind",
-    # issue 4: TaskRouter, Flex and the Console
+    # TaskRouter, Flex and the Console
     "tr_workspaces": "account_sid",
     "tr_activities": "workspace_sid",
     "tr_workers": "workspace_sid",
@@ -27,6 +27,9 @@ TABLES = {
     "tr_task_queues": "workspace_sid",
     "tr_workflows": "workspace_sid",
     "tr_task_channels": "workspace_sid",
+    "tr_tasks": "workspace_sid",
+    "tr_reservations": "worker_sid",     # a task keeps its reservations' SIDs
+    "tr_events": "workspace_sid",
     "flex_instances": "account_sid",
     "flex_configurations": "account_sid",
     "flex_flows": "account_sid",

@@ -9,9 +9,6 @@ absolute against the product's domain) or ``meta.next_page_url``.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from email.utils import format_datetime
-from functools import lru_cache
 from typing import Callable, Iterable
 from urllib.parse import urlencode
 
@@ -22,23 +19,6 @@ from .hosts import public_url
 
 PAGE_SIZE_DEFAULT = 50
 PAGE_SIZE_MAX = 1000
-
-
-# -- dates ------------------------------------------------------------------------
-def iso(dt: datetime) -> str:
-    """How the store keeps timestamps, and how v1/v2 products show them."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_iso(value: str) -> datetime:
-    return datetime.fromisoformat(value).astimezone(timezone.utc)
-
-
-@lru_cache(maxsize=4096)
-def rfc2822(value: str | None) -> str | None:
-    """Stored ISO timestamp -> the 2010 API's ``Thu, 30 Jul 2015 20:00:00 +0000``.
-    (Cached: every record of a list page repeats a handful of timestamps.)"""
-    return format_datetime(parse_iso(value)) if value else None
 
 
 # -- parameters ---------------------------------------------------------------------

@@ -5,7 +5,12 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
-from ..runtime import sim
+from ..current import sim
+from ..domain.console import sent_codes
+from ..domain.accounts import account_of
+from ..domain.flex.instances import all_instances, instance_facts
+from ..domain.flex.invites import sent_invites
+from ..shapes.flex import instance_wire
 from .routes import _loopback_only
 
 control_flex = Blueprint("control_flex", __name__, url_prefix="/_sim/v1/flex")
@@ -16,9 +21,7 @@ control_flex.before_request(_loopback_only)
 def verifications():
     email = (request.args.get("email") or "").strip().lower()
     phone = request.args.get("phone")
-    found = sim().store.find("console_verifications", lambda v: (
-        (not email or v["email"] == email) and (not phone or v["phone"] == phone)))
-    found.sort(key=lambda v: (v["date_created"]), reverse=True)
+    found = sent_codes(sim(), email, phone)
     return {"verifications": [{"verification_sid": v["sid"], "email": v["email"],
                                "phone": v["phone"], "purpose": v["purpose"], "code": v["code"],
                                "status": v["status"], "date_created": v["date_created"]}
@@ -28,7 +31,7 @@ def verifications():
 @control_flex.get("/invites")
 def invites():
     email = (request.args.get("email") or "").strip().lower()
-    found = sim().store.find("flex_invites", lambda i: not email or i["email"] == email)
+    found = sent_invites(sim(), email)
     return {"invites": [{"invite_token": i["sid"], "email": i["email"], "role": i["role"],
                          "status": i["status"], "flex_instance_sid": i["instance_sid"],
                          "account_sid": i["account_sid"]} for i in found]}
@@ -36,9 +39,10 @@ def invites():
 
 @control_flex.get("/accounts")
 def accounts():
-    from ..console.routes import instance_wire
+    s = sim()
     out = []
-    for inst in sim().store.find("flex_instances", lambda i: True):
-        account = sim().store.get("accounts", inst["account_sid"])
-        out.append({**instance_wire(inst), "auth_token": account["auth_token"] if account else None})
+    for inst in all_instances(s):
+        account = account_of(s, inst["account_sid"])
+        out.append({**instance_wire(inst, instance_facts(s, inst)),
+                    "auth_token": account["auth_token"] if account else None})
     return {"flex_accounts": out}

@@ -1,4 +1,4 @@
-"""Control plane for issue 3 (numbers, messaging, calls, webhooks) under /_sim/v1/.
+"""Control plane for numbers, messaging, calls and webhooks under /_sim/v1/.
 
 * ``POST /messages/inbound``  {From, To, Body, MediaUrl?: [..]}: an SMS from a handset
 * ``POST /tollfree-verifications/{Sid}/review|approve|reject``  (reject: {reason, error_code})
@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from flask import Blueprint, request
 
+from ..current import sim
+from ..domain import accounts, messages, numbers, settings, tollfree, webhooks
 from ..errors import TwilioError
-from ..runtime import sim
+from ..shapes.messaging import caller_id_to_wire, message_to_wire, verification_to_wire
 from .routes import _body, _loopback_only
 
 messaging_control = Blueprint("control_messaging", __name__, url_prefix="/_sim/v1")
@@ -31,21 +33,8 @@ def _string(data: dict, name: str, required: bool = False) -> str | None:
     return value
 
 
-def _main_account_sid() -> str:
-    accounts = sim().store.find("accounts", lambda a: a["owner_account_sid"] == a["sid"])
-    if not accounts:
-        raise TwilioError(400, "No account in the simulator")
-    return accounts[0]["sid"]
-
-
-def _message_json(m: dict) -> dict:
-    from ..products.api.messages import to_wire
-    return to_wire(m)
-
-
 @messaging_control.post("/messages/inbound")
 def inbound_message():
-    from ..products.api.messages import receive
     data = _body()
     media = data.get("MediaUrl") or []
     if isinstance(media, str):
@@ -54,31 +43,26 @@ def inbound_message():
         raise TwilioError(400, "MediaUrl must be a URL or a list of URLs")
     from_ = _string(data, "From", required=True)
     to = _string(data, "To", required=True)
-    result = receive(from_, to, _string(data, "Body"), media)
+    result = messages.receive(sim(), from_, to, _string(data, "Body"), media)
     delivery = result["delivery"]
     return {
-        "message": _message_json(result["message"]),
+        "message": message_to_wire(result["message"]),
         "webhook": _delivery_json(delivery) if delivery else None,
-        "replies": [_message_json(m) for m in result["replies"]],
+        "replies": [message_to_wire(m) for m in result["replies"]],
     }, 201
-
-
-def _verification(sid: str) -> dict:
-    v = sim().store.get("tollfree_verifications", sid)
-    if v is None:
-        raise TwilioError.not_found(f"/_sim/v1/tollfree-verifications/{sid}")
-    return v
 
 
 @messaging_control.post("/tollfree-verifications/<sid>/<action>")
 def move_verification(sid, action):
-    from ..products.messaging.tollfree_verifications import set_status, to_wire
-    v = _verification(sid)
+    s = sim()
+    v = tollfree.find_verification(s, sid)
+    if v is None:
+        raise TwilioError.not_found(f"/_sim/v1/tollfree-verifications/{sid}")
     data = _body()
     if action == "review":
-        v = set_status(v, "IN_REVIEW")
+        v = tollfree.set_status(s, v, "IN_REVIEW")
     elif action == "approve":
-        v = set_status(v, "TWILIO_APPROVED")
+        v = tollfree.set_status(s, v, "TWILIO_APPROVED")
     elif action == "reject":
         code = data.get("error_code")
         if code is not None:
@@ -86,47 +70,44 @@ def move_verification(sid, action):
                 code = int(code)
             except (TypeError, ValueError):
                 raise TwilioError(400, "error_code must be an integer") from None
-        v = set_status(v, "TWILIO_REJECTED", reason=_string(data, "reason"), error_code=code)
+        v = tollfree.set_status(s, v, "TWILIO_REJECTED", reason=_string(data, "reason"),
+                                error_code=code)
     else:
         raise TwilioError.not_found(request.path)
-    return to_wire(v)
+    return verification_to_wire(v)
 
 
 @messaging_control.post("/caller-ids")
 def verify_caller_id():
-    from ..products.api.outgoing_caller_ids import new_caller_id, to_wire
+    s = sim()
     data = _body()
-    account_sid = _string(data, "AccountSid") or _main_account_sid()
-    if sim().store.get("accounts", account_sid) is None:
-        raise TwilioError(400, f"No account {account_sid}")
+    account_sid = accounts.default_account_sid(s, _string(data, "AccountSid"))
     phone = _string(data, "PhoneNumber", required=True)
-    return to_wire(new_caller_id(account_sid, phone, _string(data, "FriendlyName"))), 201
+    caller_id = numbers.new_caller_id(s, account_sid, phone, _string(data, "FriendlyName"))
+    return caller_id_to_wire(caller_id), 201
 
 
 @messaging_control.post("/messaging/carrier")
 def set_carrier_outcome():
     """{"To", "status": "undelivered"|"failed"|null, "error_code"?}: how the carrier treats
     later messages to ``To`` (null: delivered again)."""
-    from ..products.api.messages import set_carrier_override
     data = _body()
     to = _string(data, "To", required=True)
     status = _string(data, "status")
     code = data.get("error_code")
     if code is not None and not isinstance(code, int):
         raise TwilioError(400, "error_code must be an integer")
-    return {"To": to, "outcome": set_carrier_override(to, status, code)}
+    return {"To": to, "outcome": messages.set_carrier_override(sim(), to, status, code)}
 
 
 @messaging_control.get("/messaging/settings")
 def get_messaging_settings():
-    from ..products.api.messages import messaging_settings
-    return messaging_settings()
+    return settings.messaging_settings(sim())
 
 
 @messaging_control.post("/messaging/settings")
 def set_messaging_settings():
-    from ..products.api.messages import update_messaging_settings
-    return update_messaging_settings(_body())
+    return settings.update_messaging_settings(sim(), _body())
 
 
 def _delivery_json(d: dict) -> dict:
@@ -137,11 +118,10 @@ def _delivery_json(d: dict) -> dict:
 
 @messaging_control.get("/webhooks/deliveries")
 def list_deliveries():
-    from ..webhooks.outbox import deliveries
     account = request.args.get("account_sid")
     resource = request.args.get("resource_sid")
     kind = request.args.get("kind")
-    rows = [d for d in deliveries(account)
+    rows = [d for d in webhooks.deliveries(sim(), account)
             if (resource is None or d["resource_sid"] == resource)
             and (kind is None or d["kind"] == kind)]
     return {"deliveries": [_delivery_json(d) for d in rows]}
@@ -149,15 +129,13 @@ def list_deliveries():
 
 @messaging_control.get("/webhooks/settings")
 def get_webhook_settings():
-    from ..webhooks.outbox import transport_setting
-    return {"transport": transport_setting()}
+    return {"transport": webhooks.transport_setting(sim())}
 
 
 @messaging_control.post("/webhooks/settings")
 def set_webhook_settings():
-    from ..webhooks.outbox import TRANSPORTS, set_transport
     mode = _body().get("transport")
-    if mode not in TRANSPORTS:
-        raise TwilioError(400, f"transport must be one of {', '.join(TRANSPORTS)}")
-    set_transport(mode)
+    if mode not in webhooks.TRANSPORTS:
+        raise TwilioError(400, f"transport must be one of {', '.join(webhooks.TRANSPORTS)}")
+    webhooks.set_transport(sim(), mode)
     return {"transport": mode}

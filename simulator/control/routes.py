@@ -10,9 +10,11 @@ from datetime import datetime
 from flask import Blueprint, request
 
 from .. import __version__
+from ..current import sim
+from ..domain import snapshots
+from ..domain.accounts import all_credentials
 from ..errors import TwilioError
 from ..request_log import readable
-from ..runtime import sim
 
 control = Blueprint("control", __name__, url_prefix="/_sim/v1")
 
@@ -55,42 +57,17 @@ def reset():
 
 @control.get("/snapshot")
 def snapshot():
-    return {"format": 1, "tables": sim().store.dump()}
+    return snapshots.snapshot(sim())
 
 
 @control.put("/snapshot")
 def restore():
-    data = _body()
-    tables = data.get("tables")
-    if data.get("format") != 1 or not isinstance(tables, dict) or not all(
-            isinstance(t, dict) and all(isinstance(d, dict) for d in t.values())
-            for t in tables.values()):
-        raise TwilioError(400, "A snapshot is {\"format\": 1, \"tables\": {name: {sid: record}}} "
-                               "as GET /_sim/v1/snapshot returns it")
-    sim().load_snapshot(tables)
-    return {"status": "restored", "records": sum(len(t) for t in tables.values())}
+    return {"status": "restored", "records": snapshots.restore(sim(), _body())}
 
 
 @control.get("/credentials")
 def credentials():
-    s = sim()
-    accounts = []
-    for a in s.store.find("accounts", lambda a: True):
-        test = s.store.owned("test_credentials", a["sid"], limit=1)
-        accounts.append({
-            "sid": a["sid"],
-            "auth_token": a["auth_token"],
-            "friendly_name": a["friendly_name"],
-            "owner_account_sid": a["owner_account_sid"],
-            "type": a["type"],
-            "status": a["status"],
-            "test_credentials": {"sid": test[0]["sid"], "auth_token": test[0]["auth_token"]}
-            if test else None,
-            "keys": [{"sid": k["sid"], "secret": k["secret"], "friendly_name": k["friendly_name"],
-                      "key_type": k["key_type"]}
-                     for k in s.store.owned("keys", a["sid"])],
-        })
-    return {"accounts": accounts}
+    return {"accounts": all_credentials(sim())}
 
 
 @control.get("/journal")

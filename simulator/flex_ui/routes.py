@@ -10,15 +10,23 @@ import json
 
 from flask import Blueprint, request
 
-from .. import flex_provisioning as fp
+from ..bearer import token_from_request
+from ..current import sim
+from ..domain.flex.agent_desktop import set_own_activity, worker_of_user
+from ..domain.flex.instances import instance_facts, instance_of_user
+from ..domain.flex.users import require_token_user
+from ..domain.taskrouter.activities import activities_of
+from ..domain.taskrouter.task_queues import task_queues_of, worker_in_queue
+from ..domain.taskrouter.workers import worker_channels_of, workers_of
+from ..errors import TwilioError
 from ..rules import roles as role_rules
-from ..runtime import sim
+from ..shapes.flex import instance_wire
 
 flex_ui = Blueprint("flex_ui", __name__, url_prefix="/flex")
 
 
 def _user() -> dict:
-    return fp.require_token_user(request)
+    return require_token_user(sim(), token_from_request(request))
 
 
 def _open(view: str) -> dict:
@@ -37,7 +45,7 @@ def _worker_wire(worker: dict, activities: dict) -> dict:
 
 
 def _activities(ws_sid: str) -> dict:
-    return {a["sid"]: a for a in sim().store.owned("tr_activities", ws_sid)}
+    return {a["sid"]: a for a in activities_of(sim(), ws_sid)}
 
 
 @flex_ui.get("/me")
@@ -54,14 +62,13 @@ def me():
 @flex_ui.get("/agent-desktop")
 def agent_desktop():
     user = _open("agent-desktop")
-    store = sim().store
     activities = _activities(user["workspace_sid"])
-    worker = store.get("tr_workers", user["worker_sid"])
+    worker = worker_of_user(sim(), user)
     return {"view": "agent-desktop",
             "worker": _worker_wire(worker, activities) if worker else None,
             "channels": [{"task_channel": c["task_channel_unique_name"],
                           "capacity": c["configured_capacity"], "available": c["available"]}
-                         for c in store.owned("tr_worker_channels", user["worker_sid"])],
+                         for c in worker_channels_of(sim(), user["worker_sid"])],
             "activities": [{"sid": a["sid"], "friendly_name": a["friendly_name"],
                             "available": a["available"]} for a in activities.values()],
             "tasks": []}
@@ -71,9 +78,8 @@ def agent_desktop():
 def teams():
     user = _open("teams")
     activities = _activities(user["workspace_sid"])
-    inst = sim().store.require("flex_instances", user["instance_sid"])
-    members = [_worker_wire(w, activities)
-               for w in sim().store.owned("tr_workers", user["workspace_sid"])]
+    inst = instance_of_user(sim(), user)
+    members = [_worker_wire(w, activities) for w in workers_of(sim(), user["workspace_sid"])]
     return {"view": "teams",
             "teams": [{"flex_team_sid": inst["default_team_sid"], "friendly_name": "Default",
                        "members": members}]}
@@ -82,12 +88,10 @@ def teams():
 @flex_ui.get("/queue-stats")
 def queue_stats():
     user = _open("queue-stats")
-    store = sim().store
     activities = _activities(user["workspace_sid"])
-    workers = store.owned("tr_workers", user["workspace_sid"])
-    from ..products.taskrouter.task_queues import worker_in_queue
+    workers = workers_of(sim(), user["workspace_sid"])
     queues = []
-    for q in store.owned("tr_task_queues", user["workspace_sid"]):
+    for q in task_queues_of(sim(), user["workspace_sid"]):
         eligible = [w for w in workers if worker_in_queue(q, w)]
         queues.append({"task_queue_sid": q["sid"], "friendly_name": q["friendly_name"],
                        "target_workers": q["target_workers"], "workers": len(eligible),
@@ -101,9 +105,8 @@ def queue_stats():
 @flex_ui.get("/admin")
 def admin():
     user = _open("admin")
-    from ..console.routes import instance_wire
-    inst = sim().store.require("flex_instances", user["instance_sid"])
-    return {"view": "admin", **instance_wire(inst)}
+    inst = instance_of_user(sim(), user)
+    return {"view": "admin", **instance_wire(inst, instance_facts(sim(), inst))}
 
 
 @flex_ui.post("/agent-desktop/activity")
@@ -111,21 +114,10 @@ def set_activity():
     """The Agent Desktop's status menu: a user changes their own worker's
     activity (by ``activity_sid`` or ``friendly_name``). Not an instance change,
     so every role may do it."""
-    from ..errors import TwilioError
     user = _open("agent-desktop")
     body = request.get_json(silent=True) if request.is_json else request.form.to_dict()
     if not isinstance(body, dict):
         raise TwilioError(400, "The request body must be a JSON object")
     wanted = body.get("activity_sid") or body.get("friendly_name")
-    activities = _activities(user["workspace_sid"])
-    activity = next((a for a in activities.values()
-                     if wanted in (a["sid"], a["friendly_name"])), None)
-    if activity is None:
-        raise TwilioError.invalid("activity", f"{wanted!r} is not an activity of this workspace")
-    store = sim().store
-    worker = store.require("tr_workers", user["worker_sid"])
-    if worker["activity_sid"] != activity["sid"]:
-        now = sim().now()
-        worker = store.update("tr_workers", worker["sid"], {
-            "activity_sid": activity["sid"], "date_status_changed": now, "date_updated": now})
-    return _worker_wire(worker, activities)
+    worker = set_own_activity(sim(), user, wanted)
+    return _worker_wire(worker, _activities(user["workspace_sid"]))

@@ -16,19 +16,20 @@ from ..auth import authenticate
 RESOURCES = (
     "simulator.products.api.accounts",
     "simulator.products.api.keys",
-    # issue 4: TaskRouter and Flex
+    # TaskRouter
     "simulator.products.taskrouter.workspaces",
     "simulator.products.taskrouter.activities",
     "simulator.products.taskrouter.task_channels",
     "simulator.products.taskrouter.task_queues",
     "simulator.products.taskrouter.workflows",
     "simulator.products.taskrouter.workers",
+    # Flex
     "simulator.products.flex_api.configuration",
     "simulator.products.flex_api.flex_flows",
     "simulator.products.flex_api.channels",
     "simulator.products.flex_api.status",
     "simulator.products.flex_api.v2.users",
-    # issue 3: numbers and messaging
+    # numbers, messaging, calls and the Debugger's alerts
     "simulator.products.api.incoming_phone_numbers",
     "simulator.products.api.available_phone_numbers",
     "simulator.products.api.outgoing_caller_ids",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 
 from ..errors import TwilioError
 
@@ -154,8 +155,10 @@ class _Parser:
         self.fail(f"expected a value, found {value!r}" if value is not None else "unexpected end")
 
 
+@lru_cache(maxsize=4096)
 def parse_expression(expr: str, name: str = "TargetWorkers"):
-    """The parsed expression, or a 20422 naming the parameter."""
+    """The parsed expression, or a 20422 naming the parameter. (Cached: the engine evaluates
+    the same few queue and routing expressions for every worker and task.)"""
     if not isinstance(expr, str):
         raise _invalid_expression(str(expr), name, "it must be a string")
     try:
@@ -220,6 +223,12 @@ def _eval(node, attributes, prefixes) -> bool:
 def matches(expr: str, attributes: dict, prefixes: tuple[str, ...] = ("worker",)) -> bool:
     """Does a worker (its attributes) match a target-workers expression?"""
     return _eval(parse_expression(expr), attributes, prefixes)
+
+
+def matches_target(target_workers: str | None, worker_attributes: dict) -> bool:
+    """Does a queue's ``TargetWorkers`` select a worker? An empty one selects nobody: its
+    tasks wait until moved or deleted."""
+    return bool(target_workers) and matches(target_workers, worker_attributes)
 
 
 # -- parameters -------------------------------------------------------------------
@@ -302,11 +311,22 @@ def check_workflow_configuration(value: str | None, queue_sids: set[str]) -> dic
         if not isinstance(targets, list) or not targets:
             raise TwilioError.invalid(name, f"{where} needs a non-empty 'targets' list")
         for j, t in enumerate(targets):
-            if not isinstance(t, dict) or "queue" not in t:
+            # a step without a queue stays in the previous step's queue
+            if not isinstance(t, dict) or ("queue" not in t and j == 0):
                 raise TwilioError.invalid(name, f"{where} target {j} needs a 'queue'")
-            queue(t["queue"], f"{where} target {j}")
-            if "expression" in t:
-                parse_expression(t["expression"], f"{name} ({where} target {j} expression)")
+            if "queue" in t:
+                queue(t["queue"], f"{where} target {j}")
+            for key in ("expression", "skip_if"):
+                if key in t:
+                    parse_expression(t[key], f"{name} ({where} target {j} {key})")
+            if "known_worker_sid" in t and "known_worker_friendly_name" in t:
+                raise TwilioError.invalid(name, f"{where} target {j} names both "
+                                                "known_worker_sid and known_worker_friendly_name")
+            for key in ("timeout", "priority"):
+                if key in t and (not isinstance(t[key], int) or isinstance(t[key], bool)
+                                 or t[key] < 0):
+                    raise TwilioError.invalid(name, f"{where} target {j} {key} must be a "
+                                                    "whole number >= 0")
     default = routing.get("default_filter")
     if default is not None:
         if not isinstance(default, dict) or "queue" not in default:
@@ -332,3 +352,107 @@ def parse_ordering(value: str | None, allowed: tuple[str, ...] = ("DateCreated",
         raise TwilioError.invalid("Ordering", f"must be one of "
                                               f"{', '.join(a + ':asc|desc' for a in allowed)}")
     return field, direction == "desc"
+
+
+# -- routing ---------------------------------------------------------------------------
+def routing_steps(configuration: dict, task_attributes: dict) -> tuple[str | None, list[dict]]:
+    """The filter a task matches (first match wins, top-down) and its targets in order.
+
+    A target without ``queue`` inherits the previous step's queue. With no filter matching,
+    ``default_filter`` is used (one step, no timeout); without it the task matches nothing
+    and ``(None, [])`` comes back.
+    """
+    routing = configuration.get("task_routing", {})
+    for i, f in enumerate(routing.get("filters", [])):
+        expression = f.get("expression")
+        if expression is None or matches(expression, task_attributes, ("task",)):
+            steps, queue = [], None
+            for target in f.get("targets", []):
+                queue = target.get("queue", queue)
+                steps.append({**target, "queue": queue})
+            return f.get("filter_friendly_name") or f"filter {i}", steps
+    default = routing.get("default_filter")
+    if default and default.get("queue"):
+        return "default_filter", [{"queue": default["queue"]}]
+    return None, []
+
+
+def target_matches(expression: str | None, worker_attributes: dict, task_attributes: dict) -> bool:
+    """A routing step's ``expression`` sees ``worker.*`` and ``task.*``."""
+    if not expression:
+        return True
+    return _eval(parse_expression(expression, "expression"),
+                 {"worker": worker_attributes, "task": task_attributes}, ())
+
+
+def skip_step(skip_if: str | None, available: int, unavailable: int) -> bool:
+    """``skip_if`` over ``workers.available`` / ``workers.unavailable`` of the step's queue."""
+    if not skip_if:
+        return False
+    return _eval(parse_expression(skip_if, "skip_if"),
+                 {"workers": {"available": available, "unavailable": unavailable}}, ())
+
+
+def order_by(clause: str | None) -> list[tuple[str, bool]]:
+    """``worker.level DESC, worker.tenure ASC`` -> [("level", True), ("tenure", False)]."""
+    out = []
+    for part in (clause or "").split(","):
+        words = part.split()
+        if not words:
+            continue
+        key = words[0][len("worker."):] if words[0].startswith("worker.") else words[0]
+        out.append((key, len(words) > 1 and words[1].upper() == "DESC"))
+    return out
+
+
+def known_worker(target: dict, task_attributes: dict) -> tuple[str, object] | None:
+    """("sid" | "friendly_name", the value at the task attribute the step names), or None."""
+    for field, kind in (("known_worker_sid", "sid"), ("known_worker_friendly_name", "friendly_name")):
+        if field in target:
+            path = target[field]
+            value = _lookup(task_attributes, path, ("task",)) if isinstance(path, str) else _MISSING
+            return kind, None if value is _MISSING else value
+    return None
+
+
+# -- task and reservation lifecycle ----------------------------------------------------------
+TASK_STATUSES = ("pending", "reserved", "assigned", "canceled", "completed", "wrapping")
+TASK_FINAL = ("canceled", "completed")
+RESERVATION_ACTIVE = ("pending", "accepted", "wrapping")
+TASK_TIMEOUT_DEFAULT = 86_400
+TASK_TIMEOUT_MAX = 1_209_600
+MAX_REJECTIONS = 1000
+
+
+def check_task_transition(current: str, requested: str, task_sid: str, workspace_sid: str,
+                          account_sid: str) -> None:
+    """Which ``AssignmentStatus`` a Task update may set from its current status (HTTP 400,
+    20001, in Twilio's words)."""
+    where = f"task {task_sid} in workspace {workspace_sid} for account {account_sid}"
+    if requested == "canceled" and current not in ("pending", "reserved"):
+        raise TwilioError(20001, f"Cannot cancel {where} because it is not pending or reserved.")
+    if requested == "completed" and current not in ("assigned", "wrapping"):
+        raise TwilioError(20001, f"Cannot complete {where} because it is not currently assigned.")
+    if requested == "wrapping" and current != "assigned":
+        raise TwilioError(20001, f"Cannot wrap up {where} because it is not currently assigned.")
+    if requested in ("pending", "reserved", "assigned") and requested != current:
+        raise TwilioError(20001, f"Cannot move {where} to {requested}: TaskRouter sets that "
+                                 "status itself.")
+
+
+RESERVATION_MOVES = {
+    "accepted": ("pending",),
+    "rejected": ("pending",),
+    "canceled": ("pending",),
+    "wrapping": ("accepted",),
+    "completed": ("accepted", "wrapping"),
+}
+
+
+def check_reservation_transition(current: str, requested: str, sid: str) -> None:
+    allowed = RESERVATION_MOVES.get(requested)
+    if allowed is None:
+        raise TwilioError.invalid("ReservationStatus", "must be one of accepted, rejected, "
+                                                       "canceled, wrapping, completed")
+    if current not in allowed:
+        raise TwilioError(20001, f"Cannot set reservation {sid} to {requested}: it is {current}")

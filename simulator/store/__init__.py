@@ -23,9 +23,8 @@ __all__ = ["Store", "FolderInUse"]
 
 
 def _not_found(table: str, sid: str) -> TwilioError:
-    """20404 for the request being answered, or naming the record outside a request."""
-    from flask import has_request_context
-    return TwilioError.not_found(None if has_request_context() else f"{table}/{sid}")
+    """20404; a door answering a request names the request's path instead."""
+    return TwilioError.not_found()
 
 
 class Store:

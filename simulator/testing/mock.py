@@ -15,6 +15,9 @@ from __future__ import annotations
 import functools
 import inspect
 
+from twilio.http.http_client import TwilioHttpClient
+
+from .. import create_app
 from ..config import Settings
 from .handle import SimulatorHandle
 
@@ -27,8 +30,6 @@ class mock:
         self._original = None
 
     def __enter__(self) -> SimulatorHandle:
-        from twilio.http.http_client import TwilioHttpClient
-        from .. import create_app
         app = self.app or create_app(self.settings or Settings())
         self.handle = handle = SimulatorHandle(app)
         self._original = TwilioHttpClient.request
@@ -42,7 +43,6 @@ class mock:
         return handle
 
     def __exit__(self, *exc):
-        from twilio.http.http_client import TwilioHttpClient
         TwilioHttpClient.request = self._original
         app = self.handle.app if self.handle else None
         if app is not None and self.app is None:

@@ -11,12 +11,13 @@ import os
 
 import pytest
 
+from .. import create_app
+from ..config import Settings
+from .handle import SimulatorHandle
+
 
 @pytest.fixture
 def twilio_sim():
-    from .. import create_app
-    from ..config import Settings
-    from .handle import SimulatorHandle
     url = os.environ.get("TWILIO_SIM_URL")
     if url:
         handle = SimulatorHandle(url)

@@ -6,6 +6,8 @@ from twilio.base.exceptions import TwilioRestException
 
 from simulator import create_app
 from simulator.config import Settings
+from simulator.domain.messaging_services import new_service
+from simulator.domain.numbers import new_incoming_number
 from simulator.rules import numbers as nrules
 
 
@@ -184,28 +186,25 @@ def test_seeded_numbers(client):
 
 
 def test_helpers_for_other_products():
-    """new_incoming_number() and new_service() work inside an app context."""
-    from simulator.products.api.incoming_phone_numbers import new_incoming_number
-    from simulator.products.messaging.services import new_service
-    from simulator.runtime import sim
+    """new_incoming_number() and new_service() work on a Simulator, without a request."""
     app = create_app(Settings(seed=7))
+    s = app.extensions["twilio_sim"]
     try:
-        with app.app_context():
-            account = sim().store.find("accounts", lambda a: True)[0]["sid"]
-            n = new_incoming_number(account, sms_url="https://example.com/sms")
-            assert nrules.parse(n["phone_number"]).country == "US"
-            assert n["sms_url"] == "https://example.com/sms"
-            tf = new_incoming_number(account, number_type="toll_free")
-            assert tf["phone_number"][2:5] in nrules.TOLL_FREE_PREFIXES
-            gb = new_incoming_number(account, country="GB", number_type="mobile",
-                                     friendly_name="uk")
-            assert gb["phone_number"].startswith("+447") and gb["friendly_name"] == "uk"
-            fixed = new_incoming_number(account, phone_number="+14155550123",
-                                        voice_url="https://example.com/v")
-            assert sim().store.get("incoming_phone_numbers", fixed["sid"]) == fixed
-            svc = new_service(account, "Flex", inbound_request_url="https://example.com/in")
-            assert svc["sid"].startswith("MG") and len(svc["sid"]) == 34
-            assert sim().store.get("messaging_services", svc["sid"])["inbound_request_url"] \
-                == "https://example.com/in"
+        account = s.store.find("accounts", lambda a: True)[0]["sid"]
+        n = new_incoming_number(s, account, sms_url="https://example.com/sms")
+        assert nrules.parse(n["phone_number"]).country == "US"
+        assert n["sms_url"] == "https://example.com/sms"
+        tf = new_incoming_number(s, account, number_type="toll_free")
+        assert tf["phone_number"][2:5] in nrules.TOLL_FREE_PREFIXES
+        gb = new_incoming_number(s, account, country="GB", number_type="mobile",
+                                 friendly_name="uk")
+        assert gb["phone_number"].startswith("+447") and gb["friendly_name"] == "uk"
+        fixed = new_incoming_number(s, account, phone_number="+14155550123",
+                                    voice_url="https://example.com/v")
+        assert s.store.get("incoming_phone_numbers", fixed["sid"]) == fixed
+        svc = new_service(s, account, "Flex", inbound_request_url="https://example.com/in")
+        assert svc["sid"].startswith("MG") and len(svc["sid"]) == 34
+        assert s.store.get("messaging_services", svc["sid"])["inbound_request_url"] \
+            == "https://example.com/in"
     finally:
-        app.extensions["twilio_sim"].close()
+        s.close()

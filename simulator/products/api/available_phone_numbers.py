@@ -7,19 +7,18 @@ the same search gives the same numbers; a number someone owns is never offered.
 """
 from __future__ import annotations
 
-import hashlib
 import random
 import threading
 
 from faker import Faker
 
+from ...current import sim
+from ...domain.numbers import available_numbers
 from ...errors import TwilioError
 from ...rules import numbers as nrules
-from ...runtime import sim
 from ...wire import PageRequest, boolean, list_2010, paged, text
 from . import bp as api
 from ._common import request_account
-from .incoming_phone_numbers import owner_of
 
 TYPES = {"Local": "local", "TollFree": "toll_free", "Mobile": "mobile"}
 SUBRESOURCES = {"local": "Local", "toll_free": "TollFree", "mobile": "Mobile"}
@@ -88,8 +87,8 @@ def _search(country: str, number_type: str) -> list[dict]:
     area = text("AreaCode")
     region = text("InRegion")
     contains = text("Contains")
-    pattern = nrules.contains_pattern(contains) if contains else None
-    raw_pattern = nrules.keypad(contains) if contains else None
+    if contains:
+        nrules.contains_pattern(contains)   # a bad Contains fails before the other filters
     if area is not None:
         if not area.isdigit() or len(area) != 3:
             raise TwilioError.invalid("AreaCode", "must be three digits")
@@ -105,32 +104,11 @@ def _search(country: str, number_type: str) -> list[dict]:
         return []
     if region is not None and area is not None and area not in nrules.area_codes(country, region):
         return []
-    # One generator per search: the same query yields the same inventory.
-    key = f"{sim().ids.seed}|{country}|{number_type}|{area}|{region}|{contains}"
-    rnd = random.Random(int(hashlib.sha256(key.encode()).hexdigest()[:16], 16))
     req = PageRequest.from_request()
     want = min(MAX_RESULTS, req.page_size * (req.page + 1) + 1)
-    found, seen = [], set()
-    for _ in range(want * 20):
-        if len(found) >= want:
-            break
-        number = nrules.candidate(country, number_type, rnd, area_code=area, region=region)
-        if number is None:
-            break
-        if raw_pattern:
-            number = nrules.with_pattern(number, raw_pattern)
-        parsed = nrules.parse(number)
-        if parsed is None or number in seen or not nrules.matches_type(parsed, number_type):
-            continue
-        if country in ("US", "CA") and number_type != "toll_free" and parsed.country != country:
-            continue
-        if pattern is not None and not nrules.matches_contains(number, pattern):
-            continue
-        seen.add(number)
-        if owner_of(number) is not None:
-            continue
-        found.append({"sid": number, **_number_wire(number, country, number_type)})
-    return found
+    return [{"sid": number, **_number_wire(number, country, number_type)}
+            for number in available_numbers(sim(), country, number_type, area_code=area,
+                                            region=region, contains=contains, want=want)]
 
 
 @api.get("/Accounts/<account_sid>/AvailablePhoneNumbers.json")

@@ -8,12 +8,14 @@ stored.
 """
 from __future__ import annotations
 
-
 from ...auth import path_account, principal
+from ...current import sim
+from ...dates import rfc2822
+from ...domain import numbers
+from ...domain.accounts import account_of
 from ...errors import TwilioError
-from ...rules import numbers as nrules
-from ...runtime import sim
-from ...wire import boolean, list_2010, params, rfc2822, text
+from ...rules.messaging import check_url
+from ...wire import boolean, list_2010, params, text
 from . import bp as api
 from ._common import request_account
 
@@ -30,66 +32,6 @@ UPDATABLE = {  # parameter -> field
     "SmsApplicationSid": "sms_application_sid", "VoiceApplicationSid": "voice_application_sid",
     "VoiceCallerIdLookup": "voice_caller_id_lookup", "VoiceReceiveMode": "voice_receive_mode",
 }
-
-
-def owner_of(phone_number: str) -> dict | None:
-    """The IncomingPhoneNumber record of a number, whoever owns it."""
-    found = sim().store.find("incoming_phone_numbers", lambda d: d["phone_number"] == phone_number)
-    return found[0] if found else None
-
-
-def pick_number(country: str, number_type: str, *, area_code: str | None = None,
-                region: str | None = None, rnd=None) -> str | None:
-    """A fresh valid number nobody owns (from the simulator's seeded random)."""
-    rnd = rnd or sim().ids
-    for _ in range(200):
-        number = nrules.candidate(country, number_type, rnd, area_code=area_code, region=region)
-        if number is None:
-            return None
-        if nrules.parse(number) is not None and owner_of(number) is None:
-            return number
-    return None
-
-
-def new_incoming_number(account_sid: str, *, phone_number: str | None = None,
-                        number_type: str = "local", country: str = "US",
-                        friendly_name: str | None = None, sms_url: str | None = None,
-                        voice_url: str | None = None, sid: str | None = None) -> dict:
-    """Create an owned number (a fresh valid one when ``phone_number`` is None)."""
-    s = sim()
-    if phone_number is None:
-        phone_number = pick_number(country, number_type)
-        if phone_number is None:
-            raise TwilioError(21422, f"No {number_type} numbers are available in {country}")
-    else:
-        parsed = nrules.check_purchasable(phone_number)
-        phone_number = parsed.e164
-        country = parsed.country
-        if not nrules.matches_type(parsed, number_type):
-            number_type = nrules.number_type_of(parsed)
-    if owner_of(phone_number) is not None:
-        raise TwilioError(21422, f"The phone number {phone_number} is not available.")
-    now = s.now()
-    record = {
-        "sid": sid or s.ids.sid("PN"),
-        "account_sid": account_sid,
-        "phone_number": phone_number,
-        "friendly_name": friendly_name or nrules.friendly_name(phone_number),
-        "iso_country": country,
-        "number_type": number_type,
-        "capabilities": nrules.capabilities(country, number_type),
-        "sms_url": sms_url, "sms_method": "POST",
-        "sms_fallback_url": None, "sms_fallback_method": "POST",
-        "voice_url": voice_url, "voice_method": "POST",
-        "voice_fallback_url": None, "voice_fallback_method": "POST",
-        "status_callback": None, "status_callback_method": "POST",
-        "sms_application_sid": None, "voice_application_sid": None,
-        "voice_caller_id_lookup": False, "voice_receive_mode": "voice",
-        "messaging_service_sid": None,
-        "date_created": now,
-        "date_updated": now,
-    }
-    return s.store.insert("incoming_phone_numbers", record)
 
 
 def to_wire(n: dict, *, typed: bool = True) -> dict:
@@ -134,13 +76,6 @@ def to_wire(n: dict, *, typed: bool = True) -> dict:
     return wire
 
 
-def number_of(account_sid: str, sid: str) -> dict:
-    n = sim().store.get("incoming_phone_numbers", sid)
-    if n is None or n["account_sid"] != account_sid:
-        raise TwilioError.not_found()
-    return n
-
-
 # -- parameters -------------------------------------------------------------------
 def _method(name: str):
     value = params().get(name)
@@ -152,7 +87,6 @@ def _method(name: str):
 
 
 def _url(name: str):
-    from ...rules.messaging import check_url
     value = params().get(name)
     if value is None or value == "":
         return value
@@ -182,73 +116,20 @@ def _settings() -> dict:
     return changes
 
 
-# -- test credentials ------------------------------------------------------------------
-def _test_purchase(account: dict, number_type: str | None):
-    """Twilio's magic numbers for buying with test credentials; nothing is stored."""
-    phone = params().get("PhoneNumber")
-    area = params().get("AreaCode")
-    if phone is not None:
-        if phone == "+15005550000":
-            raise TwilioError(21422, f"The phone number {phone} is not available.")
-        if phone != "+15005550006":
-            raise TwilioError(21421, f"The phone number {phone} is invalid.")
-    elif area is not None:
-        if area != "500":
-            raise TwilioError(21452, f"No phone numbers found in area code {area}.")
-        phone = "+15005550006"
-    else:
-        raise TwilioError(21421, "A PhoneNumber or AreaCode is required.")
-    s = sim()
-    now = s.now()
-    record = {
-        "sid": s.ids.sid("PN"), "account_sid": account["sid"], "phone_number": phone,
-        "friendly_name": text("FriendlyName") or nrules.friendly_name(phone),
-        "iso_country": "US", "number_type": number_type or "local",
-        "capabilities": nrules.capabilities("US", number_type or "local"),
-        "sms_url": None, "sms_method": "POST", "sms_fallback_url": None,
-        "sms_fallback_method": "POST", "voice_url": None, "voice_method": "POST",
-        "voice_fallback_url": None, "voice_fallback_method": "POST", "status_callback": None,
-        "status_callback_method": "POST", "sms_application_sid": None,
-        "voice_application_sid": None, "voice_caller_id_lookup": False,
-        "voice_receive_mode": "voice", "date_created": now, "date_updated": now,
-    }
-    record.update(_settings())
-    return record
-
-
 # -- routes ------------------------------------------------------------------------------
 def _buy(account_sid: str, number_type: str | None):
     account, test = request_account(account_sid)
     untyped = number_type is None   # bought from /IncomingPhoneNumbers.json (shows "type")
-    if test:
-        return to_wire(_test_purchase(account, number_type), typed=number_type is None), 201
+    if test:   # Twilio's magic numbers answer; nothing is stored
+        phone = numbers.test_phone_number(params().get("PhoneNumber"), params().get("AreaCode"))
+        number = numbers.test_number(sim(), account["sid"], phone, number_type,
+                                     text("FriendlyName"))
+        number.update(_settings())
+        return to_wire(number, typed=untyped), 201
     settings = _settings()
-    phone = params().get("PhoneNumber")
-    area = params().get("AreaCode")
-    if phone:
-        parsed = nrules.check_purchasable(phone, number_type)
-        if owner_of(parsed.e164) is not None:
-            raise TwilioError(21422, f"The phone number {phone} is not available.")
-        number = new_incoming_number(account["sid"], phone_number=parsed.e164,
-                                     number_type=number_type or nrules.number_type_of(parsed))
-    elif area:
-        country = "US"
-        if area in nrules.CA_AREA_CODES:
-            country = "CA"
-        if number_type == "toll_free" or area in nrules.TOLL_FREE_PREFIXES:
-            if area not in nrules.TOLL_FREE_PREFIXES:
-                raise TwilioError(21451, f"AreaCode {area} is not a toll-free prefix.")
-            number_type = "toll_free"
-        else:
-            nrules.check_area_code(country, area)
-        found = pick_number(country, number_type or "local", area_code=area)
-        if found is None:
-            raise TwilioError(21452, f"No phone numbers found in area code {area}.")
-        number = new_incoming_number(account["sid"], phone_number=found)
-    else:
-        raise TwilioError(21421, "A PhoneNumber or AreaCode is required.")
-    if settings:
-        number = sim().store.update("incoming_phone_numbers", number["sid"], settings)
+    number = numbers.buy_number(sim(), account["sid"], number_type,
+                                phone_number=params().get("PhoneNumber"),
+                                area_code=params().get("AreaCode"), settings=settings)
     return to_wire(number, typed=untyped), 201
 
 
@@ -258,30 +139,9 @@ def _list(account_sid: str, number_type: str | None, suffix: str):
     phone = text("PhoneNumber")
     origin = text("Origin")
     beta = boolean("Beta")
-    pattern = None
-    if phone:
-        pattern = nrules.contains_pattern(phone) if "*" in phone or not phone.startswith("+") \
-            else None
-
-    def where(n):
-        if number_type is not None and n["number_type"] != number_type:
-            return False
-        if name is not None and n["friendly_name"] != name:
-            return False
-        if phone:
-            if pattern is not None:
-                if not nrules.matches_contains(n["phone_number"], pattern):
-                    return False
-            elif not n["phone_number"].startswith(nrules.normalize(phone)):
-                return False
-        if origin is not None and origin != "twilio":
-            return False
-        if beta is True:
-            return False
-        return True
-
-    fetch = sim().store.pager("incoming_phone_numbers", account["sid"], where=where)
-
+    fetch = numbers.list_incoming_numbers(sim(), account["sid"], number_type=number_type,
+                                          friendly_name=name, phone_number=phone,
+                                          origin=origin, beta=beta)
     path = f"/2010-04-01/Accounts/{account['sid']}/IncomingPhoneNumbers{suffix}.json"
     return list_2010(path, "incoming_phone_numbers", fetch,
                      lambda n: to_wire(n, typed=number_type is None))
@@ -309,28 +169,29 @@ def list_or_fetch_incoming_phone_number(account_sid, kind):
     if kind in SUBLISTS:
         return _list(account_sid, SUBLISTS[kind], f"/{kind}")
     account = path_account(account_sid)
-    return to_wire(number_of(account["sid"], kind))
+    return to_wire(numbers.number_of(sim(), account["sid"], kind))
 
 
 def update_incoming_phone_number(account_sid, sid):
     account = path_account(account_sid)
-    number = number_of(account["sid"], sid)
+    number = numbers.number_of(sim(), account["sid"], sid)
     changes = _settings()
     target = params().get("AccountSid")
+    new_account_sid = None
     if target and target != number["account_sid"]:
-        new_owner = sim().store.get("accounts", target)
+        new_owner = account_of(sim(), target)
         if new_owner is None:
             raise TwilioError.invalid("AccountSid", f"account {target} does not exist")
         if not principal().reaches(new_owner):
             raise TwilioError(20003, f"These credentials cannot move numbers to {target}")
-        changes["account_sid"] = target
-        changes["messaging_service_sid"] = None
-    return to_wire(sim().modify("incoming_phone_numbers", number, changes))
+        new_account_sid = target
+    return to_wire(numbers.update_number(sim(), number, changes,
+                                         new_account_sid=new_account_sid))
 
 
 @api.delete("/Accounts/<account_sid>/IncomingPhoneNumbers/<sid>.json")
 def delete_incoming_phone_number(account_sid, sid):
     account = path_account(account_sid)
-    number = number_of(account["sid"], sid)
-    sim().store.delete("incoming_phone_numbers", number["sid"])
+    number = numbers.number_of(sim(), account["sid"], sid)
+    numbers.release_number(sim(), number)
     return "", 204

@@ -10,10 +10,12 @@ from __future__ import annotations
 from flask import Blueprint, g, request
 
 from ...auth import Principal, authenticate
+from ...bearer import token_from_request
+from ...current import sim
+from ...domain.flex.users import token_account, user_for_token
 from ...errors import TwilioError
 from ...hosts import public_url
 from ...rules import roles as role_rules
-from ...runtime import sim
 
 
 def flex_product(version: str) -> Blueprint:
@@ -23,19 +25,15 @@ def flex_product(version: str) -> Blueprint:
 
 
 def _authenticate():
-    from ...flex_provisioning import token_from_request, user_for_token
     token = token_from_request(request)
     g.flex_user = None
     if token is None:
         g.principal = authenticate()
         return
-    user = user_for_token(token)
+    user = user_for_token(sim(), token)
     if user is None:
         raise TwilioError(20003, "The Flex user token is not valid")
-    account = sim().store.require("accounts", user["account_sid"])
-    if account["status"] != "active":
-        raise TwilioError(20005, f"Account {account['sid']} is not active")
-    g.principal = Principal(account, "flex_token")
+    g.principal = Principal(token_account(sim(), user), "flex_token")
     g.flex_user = user
 
 

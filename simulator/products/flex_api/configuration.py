@@ -6,9 +6,10 @@ import re
 from flask import request
 
 from ...auth import principal
+from ...current import sim
+from ...domain.flex import instances
+from ...domain.flex.instances import configuration_of, configuration_status
 from ...errors import TwilioError
-from ...flex_provisioning import configuration_of, configuration_status
-from ...runtime import sim
 from . import bp, require_admin, url
 
 FIELDS = (
@@ -52,7 +53,7 @@ def to_wire(c: dict) -> dict:
     out = {}
     for f in FIELDS:
         if f == "status":
-            out[f] = configuration_status(c)
+            out[f] = configuration_status(sim(), c)
         elif f == "url":
             out[f] = url("/v1/Configuration")
         else:
@@ -61,7 +62,7 @@ def to_wire(c: dict) -> dict:
 
 
 def _configuration() -> dict:
-    config = configuration_of(principal().account_sid)
+    config = configuration_of(sim(), principal().account_sid)
     if config is None:
         raise TwilioError(45101, f"Account {principal().account_sid} has no Flex instance, "
                                  "so no Flex Configuration")
@@ -114,4 +115,4 @@ def update_configuration():
         raise TwilioError(20422, "POST /v1/Configuration takes a JSON object "
                                  "(Content-Type: application/json)")
     changes = check_changes(body, config)
-    return to_wire(sim().modify("flex_configurations", config, changes))
+    return to_wire(instances.update_configuration(sim(), config, changes))

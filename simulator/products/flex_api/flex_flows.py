@@ -4,13 +4,14 @@ from __future__ import annotations
 import re
 
 from ...auth import principal
+from ...current import sim
+from ...domain.flex import flex_flows
+from ...domain.flex.flex_flows import (CHANNEL_TYPES, INTEGRATION_TYPES, check_integration,
+                                       integration_defaults)
 from ...errors import TwilioError
-from ...runtime import sim
 from ...wire import boolean, choice, integer, list_v1, text
 from . import bp, require_admin, url
 
-CHANNEL_TYPES = ("web", "sms", "facebook", "whatsapp", "line", "custom")
-INTEGRATION_TYPES = ("studio", "external", "task")
 _SID = {"ChatServiceSid": "IS", "Integration.FlowSid": "FW", "Integration.WorkspaceSid": "WS",
         "Integration.WorkflowSid": "WW"}
 
@@ -46,28 +47,6 @@ def _integration(current: dict | None) -> dict:
     return integ
 
 
-def _defaults(kind: str, integ: dict) -> dict:
-    if kind == "task":
-        integ.setdefault("priority", 0)
-        integ.setdefault("timeout", 86400)
-        integ.setdefault("creation_on_message", False)
-    else:
-        integ.setdefault("retry_count", 3)
-    return integ
-
-
-def _check_integration(kind: str, integ: dict):
-    needed = {"studio": ("flow_sid",), "external": ("url",),
-              "task": ("workspace_sid", "workflow_sid")}[kind]
-    missing = [k for k in needed if not integ.get(k)]
-    if missing:
-        names = {"flow_sid": "Integration.FlowSid", "url": "Integration.Url",
-                 "workspace_sid": "Integration.WorkspaceSid",
-                 "workflow_sid": "Integration.WorkflowSid"}
-        raise TwilioError(20422, f"IntegrationType {kind} needs "
-                                 + ", ".join(names[m] for m in missing))
-
-
 def to_wire(f: dict) -> dict:
     return {
         "account_sid": f["account_sid"], "date_created": f["date_created"],
@@ -81,8 +60,8 @@ def to_wire(f: dict) -> dict:
 
 
 def flow_of(sid: str) -> dict:
-    flow = sim().store.get("flex_flows", sid)
-    if flow is None or flow["account_sid"] != principal().account_sid:
+    flow = flex_flows.flex_flow_of(sim(), principal().account_sid, sid)
+    if flow is None:
         raise TwilioError.not_found()
     return flow
 
@@ -98,28 +77,20 @@ def create_flex_flow():
     if channel_type is None:
         raise TwilioError(20422, "Missing required parameter ChannelType in the post body")
     kind = choice("IntegrationType", INTEGRATION_TYPES, "studio")
-    integ = _defaults(kind, _integration(None))
-    _check_integration(kind, integ)
-    s = sim()
-    now = s.now()
-    flow = s.store.insert("flex_flows", {
-        "sid": s.ids.sid("FO"), "account_sid": principal().account_sid, "friendly_name": name,
-        "chat_service_sid": chat, "channel_type": channel_type,
-        "contact_identity": text("ContactIdentity"), "enabled": boolean("Enabled", False),
-        "integration_type": kind, "integration": integ,
-        "long_lived": boolean("LongLived", False), "janitor_enabled": boolean("JanitorEnabled", False),
-        "date_created": now, "date_updated": now,
-    })
+    integ = integration_defaults(kind, _integration(None))
+    check_integration(kind, integ)
+    flow = flex_flows.new_flex_flow(
+        sim(), principal().account_sid, friendly_name=name, chat_service_sid=chat,
+        channel_type=channel_type, contact_identity=text("ContactIdentity"),
+        enabled=boolean("Enabled", False), integration_type=kind, integration=integ,
+        long_lived=boolean("LongLived", False),
+        janitor_enabled=boolean("JanitorEnabled", False))
     return to_wire(flow), 201
 
 
 @bp.get("/FlexFlows")
 def list_flex_flows():
-    name = text("FriendlyName")
-
-    fetch = sim().store.pager("flex_flows", principal().account_sid,
-                              where=(lambda f: f["friendly_name"] == name) if name else None)
-
+    fetch = flex_flows.list_flex_flows(sim(), principal().account_sid, text("FriendlyName"))
     return list_v1("flex-api", "/v1/FlexFlows", "flex_flows", fetch, to_wire)
 
 
@@ -150,17 +121,12 @@ def update_flex_flow(sid):
             changes[field] = value
     kind = choice("IntegrationType", INTEGRATION_TYPES)
     integ = _integration(flow["integration"] if kind in (None, flow["integration_type"]) else None)
-    kind = kind or flow["integration_type"]
-    integ = _defaults(kind, integ)
-    _check_integration(kind, integ)
-    if integ != flow["integration"] or kind != flow["integration_type"]:
-        changes.update(integration=integ, integration_type=kind)
-    return to_wire(sim().modify("flex_flows", flow, changes))
+    return to_wire(flex_flows.update_flex_flow(sim(), flow, changes, kind, integ))
 
 
 @bp.delete("/FlexFlows/<sid>")
 def delete_flex_flow(sid):
     flow = flow_of(sid)
     require_admin("Flex Flows")
-    sim().store.delete("flex_flows", flow["sid"])
+    flex_flows.delete_flex_flow(sim(), flow)
     return "", 204

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from ...auth import principal
-from ...flex_provisioning import configuration_of, configuration_status
+from ...current import sim
+from ...domain.flex.instances import configuration_of, configuration_status
 from ...rules import flex as flex_rules
 from ...rules import roles as role_rules
 from . import bp, flex_user, url
@@ -10,8 +11,9 @@ from . import bp, flex_user, url
 
 @bp.get("/account/provision/status")
 def fetch_provisioning_status():
-    config = configuration_of(principal().account_sid)
-    status = flex_rules.provision_status(configuration_status(config) if config else None)
+    s = sim()
+    config = configuration_of(s, principal().account_sid)
+    status = flex_rules.provision_status(configuration_status(s, config) if config else None)
     return {"status": status, "url": url("/v1/account/provision/status")}
 
 

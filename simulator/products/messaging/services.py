@@ -7,10 +7,10 @@ fetch, remove). A number belongs to at most one service (21712).
 from __future__ import annotations
 
 from ...auth import principal
-from ...errors import TwilioError
 from ...hosts import public_url
 from ...rules.messaging import check_url
-from ...runtime import sim
+from ...current import sim
+from ...domain import messaging_services as services
 from ...wire import boolean, choice, integer, list_v1, paged, params, text
 from . import bp
 
@@ -27,55 +27,6 @@ BOOLEANS = {"StickySender": "sticky_sender", "MmsConverter": "mms_converter",
 URLS = {"InboundRequestUrl": "inbound_request_url", "FallbackUrl": "fallback_url",
         "StatusCallback": "status_callback"}
 METHODS = {"InboundMethod": "inbound_method", "FallbackMethod": "fallback_method"}
-
-
-def new_service(account_sid: str, friendly_name: str, *, inbound_request_url: str | None = None,
-                sid: str | None = None, status_callback: str | None = None) -> dict:
-    """Create a Messaging Service (MG...) of ``account_sid``."""
-    s = sim()
-    now = s.now()
-    service = {
-        "sid": sid or s.ids.sid("MG"),
-        "account_sid": account_sid,
-        "friendly_name": friendly_name,
-        "inbound_request_url": inbound_request_url,
-        "inbound_method": "POST",
-        "fallback_url": None,
-        "fallback_method": "POST",
-        "status_callback": status_callback,
-        "sticky_sender": True,
-        "mms_converter": True,
-        "smart_encoding": True,
-        "scan_message_content": "inherit",
-        "fallback_to_long_code": True,
-        "area_code_geomatch": True,
-        "synchronous_validation": False,
-        "validity_period": 14400,
-        "usecase": "undeclared",
-        "use_inbound_webhook_on_number": False,
-        "date_created": now,
-        "date_updated": now,
-    }
-    return s.store.insert("messaging_services", service)
-
-
-def add_number(service: dict, number: dict) -> dict:
-    """Put an owned number in a service's sender pool (21710, 21712)."""
-    if number.get("messaging_service_sid") == service["sid"]:
-        raise TwilioError(21710, f"Phone Number {number['phone_number']} already exists in "
-                                 f"Messaging Service {service['sid']}")
-    if number.get("messaging_service_sid"):
-        raise TwilioError(21712)
-    return sim().store.update("incoming_phone_numbers", number["sid"],
-                              {"messaging_service_sid": service["sid"],
-                               "service_added_at": sim().now()})
-
-
-def pool(service_sid: str, account_sid: str) -> list[dict]:
-    """The numbers of a service's sender pool, in the order they were added."""
-    numbers = sim().store.owned("incoming_phone_numbers", account_sid,
-                                where=lambda n: n.get("messaging_service_sid") == service_sid)
-    return sorted(numbers, key=lambda n: n.get("service_added_at") or "")
 
 
 def to_wire(svc: dict) -> dict:
@@ -123,13 +74,6 @@ def number_to_wire(n: dict) -> dict:
     }
 
 
-def service_of(account_sid: str, sid: str) -> dict:
-    svc = sim().store.get("messaging_services", sid)
-    if svc is None or svc["account_sid"] != account_sid:
-        raise TwilioError.not_found()
-    return svc
-
-
 def _changes() -> dict:
     changes = {}
     name = text("FriendlyName", max_length=64)
@@ -166,65 +110,55 @@ def create_service():
     me = principal().account_sid
     name = text("FriendlyName", required=True, max_length=64)
     changes = _changes()
-    svc = new_service(me, name)
-    if changes:
-        svc = sim().store.update("messaging_services", svc["sid"], changes)
-    return to_wire(svc), 201
+    return to_wire(services.create_service(sim(), me, name, changes)), 201
 
 
 @bp.get("/Services")
 def list_services():
-    me = principal().account_sid
-
-    fetch = sim().store.pager("messaging_services", me)
-
+    fetch = services.list_services(sim(), principal().account_sid)
     return list_v1("messaging", "/v1/Services", "services", fetch, to_wire)
 
 
 @bp.get("/Services/<sid>")
 def fetch_service(sid):
-    return to_wire(service_of(principal().account_sid, sid))
+    return to_wire(services.service_of(sim(), principal().account_sid, sid))
 
 
 @bp.post("/Services/<sid>")
 def update_service(sid):
-    svc = service_of(principal().account_sid, sid)
+    s = sim()
+    svc = services.service_of(s, principal().account_sid, sid)
     changes = _changes()
-    return to_wire(sim().modify("messaging_services", svc, changes))
+    return to_wire(services.update_service(s, svc, changes))
 
 
 @bp.delete("/Services/<sid>")
 def delete_service(sid):
-    svc = service_of(principal().account_sid, sid)
-    for n in pool(svc["sid"], svc["account_sid"]):
-        sim().store.update("incoming_phone_numbers", n["sid"], {"messaging_service_sid": None})
-    sim().store.delete("messaging_services", sid)
+    s = sim()
+    services.delete_service(s, services.service_of(s, principal().account_sid, sid))
     return "", 204
 
 
 @bp.post("/Services/<service_sid>/PhoneNumbers")
 def create_phone_number(service_sid):
-    svc = service_of(principal().account_sid, service_sid)
+    s = sim()
+    svc = services.service_of(s, principal().account_sid, service_sid)
     pn_sid = text("PhoneNumberSid", required=True)
-    number = sim().store.get("incoming_phone_numbers", pn_sid)
-    if number is None or number["account_sid"] != svc["account_sid"]:
-        raise TwilioError(21421, f"Phone number {pn_sid} is not a number of this account")
-    return number_to_wire(add_number(svc, number)), 201
+    return number_to_wire(services.add_number_sid(s, svc, pn_sid)), 201
 
 
 @bp.get("/Services/<service_sid>/PhoneNumbers")
 def list_phone_numbers(service_sid):
-    svc = service_of(principal().account_sid, service_sid)
+    s = sim()
+    svc = services.service_of(s, principal().account_sid, service_sid)
     return list_v1("messaging", f"/v1/Services/{svc['sid']}/PhoneNumbers", "phone_numbers",
-                   paged(pool(svc["sid"], svc["account_sid"])), number_to_wire)
+                   paged(services.pool(s, svc["sid"], svc["account_sid"])), number_to_wire)
 
 
 def _pool_number(service_sid: str, sid: str) -> dict:
-    svc = service_of(principal().account_sid, service_sid)
-    number = sim().store.get("incoming_phone_numbers", sid)
-    if number is None or number.get("messaging_service_sid") != svc["sid"]:
-        raise TwilioError.not_found()
-    return number
+    s = sim()
+    return services.pool_number(s, services.service_of(s, principal().account_sid, service_sid),
+                                sid)
 
 
 @bp.get("/Services/<service_sid>/PhoneNumbers/<sid>")
@@ -234,6 +168,5 @@ def fetch_phone_number(service_sid, sid):
 
 @bp.delete("/Services/<service_sid>/PhoneNumbers/<sid>")
 def delete_phone_number(service_sid, sid):
-    number = _pool_number(service_sid, sid)
-    sim().store.update("incoming_phone_numbers", number["sid"], {"messaging_service_sid": None})
+    services.remove_number(sim(), _pool_number(service_sid, sid))
     return "", 204

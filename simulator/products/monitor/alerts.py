@@ -1,42 +1,15 @@
 """monitor v1 Alerts: /v1/Alerts (list with LogLevel, StartDate, EndDate) and /v1/Alerts/{Sid}."""
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from ...auth import principal
-from ...errors import CATALOGUE, TwilioError
+from ...errors import TwilioError
 from ...hosts import public_url
-from ...runtime import sim
+from ...current import sim
+from ...domain import alerts
 from ...wire import choice, list_v1, text
 from . import bp
 
 LOG_LEVELS = ("error", "warning", "notice", "debug")
-
-
-def new_alert(account_sid: str, error_code: int, *, url: str, method: str = "POST",
-              resource_sid: str | None = None, response_status: int | None = None,
-              response_body: str | None = None, detail: str | None = None,
-              log_level: str = "error") -> dict:
-    s = sim()
-    now = s.now()
-    message = CATALOGUE.get(error_code, (0, "Error"))[1]
-    text_fields = {"url": url, "Msg": detail or f"{message}: HTTP {response_status}",
-                   "httpResponse": response_status}
-    alert = {
-        "sid": s.ids.sid("NO"),
-        "account_sid": account_sid,
-        "error_code": str(error_code),
-        "log_level": log_level,
-        "alert_text": urlencode({k: v for k, v in text_fields.items() if v is not None}),
-        "request_method": method,
-        "request_url": url,
-        "resource_sid": resource_sid,
-        "response_body": (response_body or "")[:4096] or None,
-        "date_created": now,
-        "date_generated": now,
-        "date_updated": now,
-    }
-    return s.store.insert("alerts", alert)
 
 
 def _wire(a: dict, instance: bool) -> dict:
@@ -78,20 +51,10 @@ def list_alerts():
     me = principal().account_sid
     level = choice("LogLevel", LOG_LEVELS)
     start, end = _date("StartDate"), _date("EndDate")
-
-    def where(a):
-        return ((level is None or a["log_level"] == level)
-                and (start is None or a["date_created"] >= start)
-                and (end is None or a["date_created"] <= end))
-
-    fetch = sim().store.pager("alerts", me, newest_first=True, where=where)
-
+    fetch = alerts.list_alerts(sim(), me, level=level, start=start, end=end)
     return list_v1("monitor", "/v1/Alerts", "alerts", fetch, lambda a: _wire(a, False))
 
 
 @bp.get("/Alerts/<sid>")
 def fetch_alert(sid):
-    alert = sim().store.get("alerts", sid)
-    if alert is None or alert["account_sid"] != principal().account_sid:
-        raise TwilioError.not_found()
-    return _wire(alert, True)
+    return _wire(alerts.alert_of(sim(), principal().account_sid, sid), True)

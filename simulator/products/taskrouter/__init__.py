@@ -6,9 +6,11 @@ of another account is a 20404, as on Twilio.
 from __future__ import annotations
 
 from ...auth import principal
-from ...errors import TwilioError
+from ...current import sim
+from ...domain.taskrouter.activities import own_activity
+from ...domain.taskrouter.workspaces import workspace_of as account_workspace
 from ...hosts import public_url
-from ...runtime import sim
+from ...wire import text
 from .. import product
 
 bp = product("taskrouter", "v1")
@@ -24,14 +26,12 @@ def ws_url(workspace_sid: str, rest: str = "") -> str:
 
 def workspace_of(sid: str) -> dict:
     """The workspace in the path, if it belongs to the principal's account."""
-    ws = sim().store.get("tr_workspaces", sid)
-    if ws is None or ws["account_sid"] != principal().account_sid:
-        raise TwilioError.not_found()
-    return ws
+    return account_workspace(sim(), principal().account_sid, sid)
 
 
-def child_of(table: str, workspace_sid: str, sid: str) -> dict:
-    record = sim().store.get(table, sid)
-    if record is None or record["workspace_sid"] != workspace_sid:
-        raise TwilioError.not_found()
-    return record
+def activity_param(ws_sid: str, name: str) -> str | None:
+    """Parameter ``name``: an Activity SID of the workspace, if given."""
+    sid = text(name)
+    if sid is None:
+        return None
+    return own_activity(sim(), ws_sid, sid, name)

@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 
 from ....auth import principal
+from ....current import sim
+from ....domain.flex import users
+from ....domain.flex.instances import instance_by_sid
 from ....errors import TwilioError
-from ....runtime import sim
 from ....wire import list_v1, text
 from .. import require_admin, url
 from . import bp
@@ -27,7 +29,7 @@ def to_wire(u: dict) -> dict:
 
 
 def _instance(sid: str) -> dict:
-    inst = sim().store.get("flex_instances", sid)
+    inst = instance_by_sid(sim(), sid)
     if inst is None or inst["account_sid"] != principal().account_sid:
         raise TwilioError.not_found()
     return inst
@@ -35,18 +37,13 @@ def _instance(sid: str) -> dict:
 
 def _user(instance_sid: str, sid: str) -> dict:
     _instance(instance_sid)
-    user = sim().store.get("flex_users", sid)
-    if user is None or user["instance_sid"] != instance_sid:
-        raise TwilioError.not_found()
-    return user
+    return users.flex_user_of(sim(), instance_sid, sid)
 
 
 @bp.get("/Instances/<instance_sid>/Users")
 def list_flex_users(instance_sid):
     _instance(instance_sid)
-
-    fetch = sim().store.pager("flex_users", instance_sid)
-
+    fetch = users.list_flex_users(sim(), instance_sid)
     return list_v1("flex-api", f"/v2/Instances/{instance_sid}/Users", "users", fetch, to_wire)
 
 
@@ -75,10 +72,6 @@ def update_flex_user(instance_sid, sid):
         if not _LOCALE.match(locale):
             raise TwilioError.invalid("Locale", "must be a locale such as en-US")
         changes["locale"] = locale
-    changes = {k: v for k, v in changes.items() if user.get(k) != v}
-    if not changes:
-        return to_wire(user)
-    changes.update(date_updated=sim().now(), version=user["version"] + 1)
-    return to_wire(sim().store.update("flex_users", sid, changes))
+    return to_wire(users.edit_flex_user(sim(), user, changes))
 
 

@@ -1,13 +1,13 @@
 import re
 
-from simulator import hosts, wire
+from simulator import dates, hosts
 from simulator.sids import Generator
 
 
 def test_dates():
-    assert wire.rfc2822("2015-07-30T20:00:00Z") == "Thu, 30 Jul 2015 20:00:00 +0000"
-    assert wire.iso(wire.parse_iso("2015-07-30T20:00:00Z")) == "2015-07-30T20:00:00Z"
-    assert wire.rfc2822(None) is None
+    assert dates.rfc2822("2015-07-30T20:00:00Z") == "Thu, 30 Jul 2015 20:00:00 +0000"
+    assert dates.iso(dates.parse_iso("2015-07-30T20:00:00Z")) == "2015-07-30T20:00:00Z"
+    assert dates.rfc2822(None) is None
 
 
 def test_sids_are_twilios_shape_and_seeded():

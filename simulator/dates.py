@@ -1,0 +1,28 @@
+"""Timestamps as the store keeps them (ISO 8601, UTC) and as Twilio's dialects show them.
+
+v1/v2 products show the stored ISO 8601 form; the 2010 API shows RFC 2822
+(``Thu, 30 Jul 2015 20:00:00 +0000``).
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from functools import lru_cache
+
+
+def iso(dt: datetime) -> str:
+    """How the store keeps timestamps, and how v1/v2 products show them."""
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(value: str) -> datetime:
+    return datetime.fromisoformat(value).astimezone(timezone.utc)
+
+
+@lru_cache(maxsize=4096)
+def rfc2822(value: str | None) -> str | None:
+    """Stored ISO timestamp -> the 2010 API's ``Thu, 30 Jul 2015 20:00:00 +0000``.
+    (Cached: every record of a list page repeats a handful of timestamps.)"""
+    return format_datetime(parse_iso(value)) if value else None
+
+
