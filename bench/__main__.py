@@ -11,6 +11,10 @@ list through the app (werkzeug test client, full Flask stack), and the matching
 raw Store calls, with ~1,000 vs ~100,000 records; the two stores live in two child
 processes whose batches alternate.
 
+Part 3 (TaskRouter engine, bench/engine.py): task create with its reservation and
+reservation accept, among 1,000 workers, with 100 vs 10,000 tasks waiting; again two
+child processes whose batches alternate.
+
 It prints tables and one PASS/FAIL line per goal; it always exits 0 (a report).
 """
 from __future__ import annotations
@@ -23,6 +27,7 @@ import sys
 import time
 from pathlib import Path
 
+from . import engine
 from .http_load import get, run_load
 from .sdk_shape import sdk_requests
 from .stats import median, pct, ratio, table, ms
@@ -73,7 +78,7 @@ def verdict(ok: bool) -> str:
 
 # -- part 1 --------------------------------------------------------------------------------------
 def http_part(args) -> tuple[list[str], bool]:
-    print(f"[1/2] HTTP: simulator vs bare Flask, waitress threads={args.server_threads}, "
+    print(f"[1/3] HTTP: simulator vs bare Flask, waitress threads={args.server_threads}, "
           f"client connections={args.client_threads}, {args.rounds} rounds x "
           f"{args.seconds:g}s bursts per server and operation ...", flush=True)
     sim = Child("bench.serve", "sim", "--threads", str(args.server_threads))
@@ -150,7 +155,7 @@ LABELS = {"create": "POST Accounts.json (create)", "fetch": "GET Accounts/{Sid}.
 
 def store_part(args) -> tuple[list[str], bool, dict]:
     sizes = {"small": args.small, "large": args.large}
-    print(f"\n[2/2] Store size: {args.small:,} vs {args.large:,} records, {args.store_rounds} "
+    print(f"\n[2/3] Store size: {args.small:,} vs {args.large:,} records, {args.store_rounds} "
           f"rounds x {args.batch} requests per operation ...", flush=True)
     workers = {k: Child("bench.store_worker", "--records", str(n)) for k, n in sizes.items()}
     try:
@@ -259,13 +264,23 @@ def main(argv=None) -> int:
     p.add_argument("--batch", type=int, default=100, help="requests per store-size batch (100)")
     p.add_argument("--timers", type=int, default=10_000,
                    help="pending timers for the (non-goal) scheduler probe; 0 skips it")
+    p.add_argument("--engine-workers", type=int, default=1_000,
+                   help="TaskRouter workers in the engine part (1,000)")
+    p.add_argument("--engine-small", type=int, default=100,
+                   help="tasks waiting in the engine's small case (100)")
+    p.add_argument("--engine-large", type=int, default=10_000,
+                   help="tasks waiting in the engine's large case (10,000)")
+    p.add_argument("--engine-rounds", type=int, default=16, help="engine rounds (16)")
+    p.add_argument("--engine-batch", type=int, default=40,
+                   help="engine cycles per batch (40; a cycle runs each operation once)")
     p.add_argument("--quick", action="store_true", help="a fast smoke run (noisier)")
     p.add_argument("--profile", action="store_true",
                    help="print cProfile output even when every goal passes")
-    p.add_argument("--only", choices=("http", "store"), help="run one part only")
+    p.add_argument("--only", choices=("http", "store", "engine"), help="run one part only")
     args = p.parse_args(argv)
     if args.quick:
         args.rounds, args.seconds, args.store_rounds, args.batch = 6, 0.4, 4, 50
+        args.engine_rounds, args.engine_batch = 6, 20
 
     t0 = time.perf_counter()
     print(f"bench: python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
@@ -278,12 +293,17 @@ def main(argv=None) -> int:
     if args.only in (None, "store"):
         lines, _, profiles = store_part(args)
         verdicts += lines
+    if args.only in (None, "engine"):
+        lines, _, engine_profiles = engine.engine_part(args, Child)
+        verdicts += lines
+        profiles.update(engine_profiles)
     if args.only in (None, "http") and (not http_ok or args.profile):
         print("\ncProfile, SDK-shaped fetch through the simulator app (top functions by own time):")
         print(profile_fetch(500 if not args.quick else 200))
     for op, text in profiles.items():
-        print(f"\ncProfile, {op} through the app with {args.large:,} records "
-              f"(top functions by own time):")
+        where = (f"with {args.engine_large:,} tasks waiting" if op.startswith("engine ")
+                 else f"through the app with {args.large:,} records")
+        print(f"\ncProfile, {op} {where} (top functions by own time):")
         print(text)
     print()
     print("\n".join(verdicts))

@@ -9,6 +9,8 @@ from datetime import datetime, timezone
 from email.utils import format_datetime
 from functools import lru_cache
 
+from .errors import TwilioError
+
 
 def iso(dt: datetime) -> str:
     """How the store keeps timestamps, and how v1/v2 products show them."""
@@ -17,6 +19,18 @@ def iso(dt: datetime) -> str:
 
 def parse_iso(value: str) -> datetime:
     return datetime.fromisoformat(value).astimezone(timezone.utc)
+
+
+def parse_param(value: str, name: str, what: str = "an ISO 8601 date-time") -> datetime:
+    """A date-time request parameter (``2024-05-01T10:00:00Z``; a bare date is midnight UTC,
+    a time without an offset is UTC), or 20422 naming the parameter."""
+    try:
+        when = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise TwilioError.invalid(name, f"must be {what}") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc)
 
 
 @lru_cache(maxsize=4096)

@@ -10,6 +10,7 @@ from . import tables
 from .clock import Clock
 from .config import Settings
 from .dates import iso
+from .domain import steps  # noqa: F401  (registers every time-driven step)
 from .domain.fixtures import load_fixtures
 from .domain.taskrouter.index import RoutingIndex
 from .scheduler import Scheduler
@@ -30,7 +31,7 @@ class Simulator:
         self.served = False  # set once a request arrives through a real WSGI server
         self.webhook_apps: dict = {}  # URL prefix -> WSGI app that receives those webhooks in-process
         tables.define(self.store)
-        self.scheduler = Scheduler(self)
+        self.scheduler = Scheduler(self)   # runs the steps of every module in domain.steps
         self.routing = RoutingIndex()   # TaskRouter's in-memory view of waiting work, from the store
 
     def start(self):

@@ -40,6 +40,22 @@ TABLES = {
     "flex_sso": "instance_sid",
     "flex_tokens": "flex_user_sid",
     "studio_flows": "account_sid",
+    "studio_flow_revisions": "flow_sid",
+    # Conversations and Flex Interactions
+    "conv_services": "account_sid",
+    "conv_configurations": "account_sid",
+    "conv_addresses": "account_sid",
+    "conversations": "chat_service_sid",
+    "conv_participants": "conversation_sid",
+    "conv_pairs": "conversation_sid",    # "<proxy address>|<address>" -> its active conversation
+    "conv_messages": "conversation_sid",
+    "conv_receipts": "message_sid",
+    "conv_webhooks": "conversation_sid",
+    "flex_interactions": "account_sid",
+    "flex_interaction_channels": "interaction_sid",
+    "flex_interaction_invites": "channel_sid",
+    "flex_interaction_participants": "channel_sid",
+    "flex_interaction_transfers": "channel_sid",
     "console_users": "email",          # the index doubles as the look-up by email
     "console_sessions": "user_sid",
     "console_verifications": "user_sid",

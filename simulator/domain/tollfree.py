@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from ..dates import iso, parse_iso
 from ..errors import TwilioError
+from ..paging import in_order
 from ..rules import messaging as mrules
 from ..scheduler import handler
 from .settings import messaging_settings
@@ -59,7 +60,8 @@ EDIT_WINDOW = timedelta(days=7)
 # The official schema makes these enums non-nullable, so a verification that did not
 # give them shows these values (documented in README, Messaging).
 ENUM_DEFAULTS = {"business_registration_authority": "OTHER", "business_type": "PRIVATE_PROFIT",
-                 "vetting_provider": "CAMPAIGN_VERIFY"}
+                 "vetting_provider": "CAMPAIGN_VERIFY",
+                 "opt_in_type": "WEB_FORM"}  # required by the API; a fixtures entry may omit it
 
 
 def new_verification(s, account_sid: str, number: dict, fields: dict, *,
@@ -166,18 +168,8 @@ def list_verifications(s, account_sid: str, *, include_subaccounts: bool = False
 
     if len(owners) == 1:
         return s.store.pager("tollfree_verifications", owners[0], where=where)
-    return _fetch_from([v for owner in owners
+    return in_order([v for owner in owners
                         for v in s.store.owned("tollfree_verifications", owner, where=where)])
-
-
-def _fetch_from(records: list[dict]):
-    """A list's ``fetch(after, skip, limit)`` over records already in their order."""
-    def fetch(after, skip, limit):
-        if after is not None:
-            sids = [r["sid"] for r in records]
-            skip = sids.index(after) + 1 if after in sids else skip
-        return records[skip:skip + limit]
-    return fetch
 
 
 def update_verification(s, verification: dict, fields: dict, edit_reason: str | None) -> dict:

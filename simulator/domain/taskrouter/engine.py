@@ -186,7 +186,7 @@ def next_step(s, task: dict) -> dict:
 
 
 # -- offering a task to workers ---------------------------------------------------------------------
-def _candidates(s, task: dict, target: dict) -> list[str]:
+def _candidates(s, task: dict, target: dict, limit: int | None = None) -> list[str]:
     idx = index(s, task["workspace_sid"])
     channel = task["task_channel_unique_name"]
     if "worker" in target:   # a task routed straight to a worker
@@ -197,25 +197,44 @@ def _candidates(s, task: dict, target: dict) -> list[str]:
         if task.get("ignore_capacity", True) or sid in idx.free.get(channel, {}):
             return [sid]
         return []
-    found = idx.free_in_queue(target["queue"], channel)
-    task_attributes = json.loads(task["attributes"])
-    known = rules.known_worker(target, task_attributes)
-    if known is not None:
-        kind, value = known
-        found = [sid for sid in found
-                 if (sid if kind == "sid" else
-                     (s.store.get("tr_workers", sid) or {}).get("friendly_name")) == value]
-    if target.get("expression"):
-        found = [sid for sid in found
-                 if rules.target_matches(target["expression"], idx.attributes[sid], task_attributes)]
+    qualifies = _step_filter(s, idx, task, target)
     clauses = rules.order_by(target.get("order_by")
                              or idx.queues[target["queue"]].get("order_by"))
+    if not clauses:
+        return idx.free_in_queue(target["queue"], channel, qualifies, limit)
+    found = idx.free_in_queue(target["queue"], channel, qualifies)   # order_by sees them all
     for key, descending in reversed(clauses):   # later clauses break ties of earlier ones
         present = [sid for sid in found if isinstance(idx.attributes[sid].get(key), (int, float))]
         absent = [sid for sid in found if sid not in set(present)]
         present.sort(key=lambda sid: idx.attributes[sid][key], reverse=descending)
         found = present + absent   # workers without the attribute come after the others
-    return found
+    return found[:limit]
+
+
+def _step_filter(s, idx, task: dict, target: dict):
+    """What a routing step asks of a worker beyond its queue: the known worker, the step's
+    ``expression`` over ``worker.*`` and ``task.*``."""
+    task_attributes = json.loads(task["attributes"])
+    known = rules.known_worker(target, task_attributes)
+    expression = target.get("expression")
+
+    def qualifies(sid: str) -> bool:
+        if known is not None:
+            kind, value = known
+            name = sid if kind == "sid" else (s.store.get("tr_workers", sid) or {}).get("friendly_name")
+            if name != value:
+                return False
+        return not expression or rules.target_matches(expression, idx.attributes[sid],
+                                                      task_attributes)
+    return qualifies
+
+
+def _takes(s, idx, task: dict, worker_sid: str) -> bool:
+    """Would the task's current step reserve this (free) worker?"""
+    target = _steps(task)[task["routing"]["step"]]
+    if "worker" in target:
+        return worker_sid in _candidates(s, task, target)
+    return worker_sid in idx.eligible(target["queue"]) and _step_filter(s, idx, task, target)(worker_sid)
 
 
 def offer(s, task: dict) -> bool:
@@ -230,7 +249,7 @@ def offer(s, task: dict) -> bool:
     idx = index(s, task["workspace_sid"])
     queue = idx.queues.get(target.get("queue"))
     wanted = queue["max_reserved_workers"] if queue else 1
-    chosen = _candidates(s, task, target)[:wanted]
+    chosen = _candidates(s, task, target, wanted)
     if not chosen:
         return False
     idx.unwait(task)
@@ -295,7 +314,7 @@ def _best_waiting(s, idx, worker_sid: str, preferred: str) -> dict | None:
                 if task is None or task["assignment_status"] != "pending":
                     waiting.drop(task_sid)
                     continue
-                if worker_sid in _candidates(s, task, _steps(task)[task["routing"]["step"]]):
+                if _takes(s, idx, task, worker_sid):
                     heads.append(((order != preferred, waiting.key(task)), task_sid, task))
                     break
     return min(heads, key=lambda head: head[:2])[2] if heads else None
@@ -335,13 +354,14 @@ def end_reservations(s, task: dict, status: str, *, only=("pending",)) -> list[d
         previous = reservation["reservation_status"]
         reservation = bump(s, "tr_reservations", reservation, {"reservation_status": status})
         s.scheduler.cancel(sid)
+        worker = s.store.get("tr_workers", reservation["worker_sid"])
+        if worker is not None:   # idle from now: set before the index sees it free again
+            worker = s.store.update("tr_workers", worker["sid"], {"idle_since": s.now()})
         if previous == "pending":
             hold_capacity(s, reservation, reserved=-1)
         else:
             hold_capacity(s, reservation, assigned=-1)
-        worker = s.store.get("tr_workers", reservation["worker_sid"])
         if worker is not None:
-            s.store.update("tr_workers", worker["sid"], {"idle_since": s.now()})
             emit(s, task["workspace_sid"], f"reservation.{status}", sid,
                  f"Reservation {sid} {status}",
                  {**task_fields(s, task), **worker_fields(s, worker), "reservation_sid": sid})

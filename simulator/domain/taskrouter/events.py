@@ -10,9 +10,12 @@ ResourceSid, Timestamp`` (flex-routing.md §C).
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 
-from ...dates import parse_iso
+from ...dates import parse_iso, parse_param
+from ...errors import TwilioError
 from ..webhooks import deliver
+from .hooks import listeners
 from .session import after_commit
 
 RESOURCE_TYPES = {"task": "Task", "reservation": "Reservation", "worker": "Worker",
@@ -86,4 +89,77 @@ def emit(s, workspace_sid: str, event_type: str, resource_sid: str, description:
             params[_camel(key)] = value
         after_commit(s, lambda: deliver(s, ws["account_sid"], url, params,
                                         kind="taskrouter-event", resource_sid=resource_sid))
+    for listener in listeners(event_type):   # other domain modules reacting (hooks.py)
+        after_commit(s, lambda fn=listener: fn(s, event))
     return event
+
+
+# -- the Events resource: queries ------------------------------------------------------------
+WINDOW_MINUTES_DEFAULT = 15
+
+
+def window(s, *, minutes: int | None = None, start_date: str | None = None,
+           end_date: str | None = None) -> tuple[datetime, datetime]:
+    """The interval an Events list or a cumulative statistic covers, on the simulator clock:
+    ``EndDate`` (default now) back to ``StartDate``, or else ``Minutes`` (default 15) before
+    the end."""
+    end = parse_param(end_date, "EndDate") if end_date else s.clock.now()
+    if start_date:
+        start = parse_param(start_date, "StartDate")
+    else:
+        start = end - timedelta(minutes=WINDOW_MINUTES_DEFAULT if minutes is None else minutes)
+    if start > end:
+        raise TwilioError.invalid("StartDate", "must not be after EndDate")
+    return start, end
+
+
+def _ms(when: datetime) -> int:
+    return int(when.timestamp() * 1000)
+
+
+def event_of(s, workspace_sid: str, sid: str) -> dict:
+    event = s.store.get("tr_events", sid)
+    if event is None or event["workspace_sid"] != workspace_sid:
+        raise TwilioError.not_found()
+    return event
+
+
+def _about(event: dict, field: str, sid: str) -> bool:
+    """The event concerns ``sid`` (its resource, or the ``field`` of its data)."""
+    return event["resource_sid"] == sid or event["event_data"].get(field) == sid
+
+
+def list_events(s, workspace_sid: str, *, start: datetime, end: datetime,
+                event_type: str | None = None, task_sid: str | None = None,
+                worker_sid: str | None = None, workflow_sid: str | None = None,
+                task_queue_sid: str | None = None, reservation_sid: str | None = None,
+                task_channel: str | None = None, sid: str | None = None):
+    """The workspace's events in the window matching every filter given, newest first (the
+    ``fetch`` a list envelope pages with). ``TaskChannel`` is a TaskChannel SID or unique name."""
+    lo, hi = _ms(start), _ms(end)
+    related = [(f, v) for f, v in (("task_sid", task_sid), ("worker_sid", worker_sid),
+                                   ("workflow_sid", workflow_sid),
+                                   ("task_queue_sid", task_queue_sid),
+                                   ("reservation_sid", reservation_sid)) if v]
+
+    def where(e):
+        if not lo <= e["event_date_ms"] <= hi:
+            return False
+        if (event_type and e["event_type"] != event_type) or (sid and e["sid"] != sid):
+            return False
+        if task_channel and task_channel not in (e["event_data"].get("task_channel_sid"),
+                                                 e["event_data"].get("task_channel_unique_name")):
+            return False
+        return all(_about(e, f, v) for f, v in related)
+
+    return s.store.pager("tr_events", workspace_sid, where=where, newest_first=True)
+
+
+def events_between(s, workspace_sid: str, start_ms: int | None, end_ms: int,
+                   types: set[str] | None = None, where=None) -> list[dict]:
+    """The workspace's events of ``types`` (default: all) from ``start_ms`` (None: the first)
+    to ``end_ms`` that ``where`` keeps, oldest first (for statistics)."""
+    lo = float("-inf") if start_ms is None else start_ms
+    return s.store.owned("tr_events", workspace_sid, where=lambda e: (
+        lo <= e["event_date_ms"] <= end_ms and (types is None or e["event_type"] in types)
+        and (where is None or where(e))))

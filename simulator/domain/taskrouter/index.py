@@ -29,10 +29,12 @@ class QueueWaiting:
         self._seq = itertools.count()
 
     def key(self, task: dict) -> tuple:
+        # age is the virtual start time; tasks of the same second keep their creation order
         started = parse_iso(task["virtual_start_time"]).timestamp()
+        created = task.get("created_ns", 0)
         if self.order == "LIFO":
-            return (-started,)
-        return (-task["priority"], started)
+            return (-started, -created)
+        return (-task["priority"], started, created)
 
     def push(self, task: dict):
         key = (*self.key(task), next(self._seq))
@@ -79,6 +81,7 @@ class WorkspaceIndex:
         self.attributes: dict[str, dict] = {}
         self._seq: dict[str, int] = {}
         self.free: dict[str, dict[str, tuple]] = {}
+        self._by_idle: dict[str, list] = {}   # channel -> heap of (idle key, worker); stale ones skipped
         for worker in s.store.owned("tr_workers", ws["sid"]):
             self.refresh_worker(s, worker)
         for task in s.store.owned("tr_tasks", ws["sid"],
@@ -138,6 +141,8 @@ class WorkspaceIndex:
                 free = available and not busy_anywhere
             bucket = self.free.setdefault(name, {})
             if free:
+                if bucket.get(sid) != idle:
+                    self._push_idle(name, idle, sid)
                 bucket[sid] = idle
             else:
                 bucket.pop(sid, None)
@@ -159,12 +164,32 @@ class WorkspaceIndex:
             self._eligible[queue_sid] = members
         return members
 
-    def free_in_queue(self, queue_sid: str, channel: str) -> list[str]:
-        """Workers of the queue free on the channel, longest idle first."""
+    def _push_idle(self, channel: str, idle: tuple, sid: str):
+        heap = self._by_idle.setdefault(channel, [])
+        heapq.heappush(heap, (idle, sid))
+        if len(heap) > 2 * len(self.free.get(channel, {})) + 64:   # drop stale entries
+            heap[:] = [(key, w) for w, key in self.free.get(channel, {}).items()]
+            heapq.heapify(heap)
+
+    def free_in_queue(self, queue_sid: str, channel: str, accept=None,
+                      limit: int | None = None) -> list[str]:
+        """Workers of the queue free on the channel that ``accept`` takes, longest idle first,
+        looking no further than ``limit`` of them: the first free worker usually qualifies."""
         free = self.free.get(channel, {})
         members = self.eligible(queue_sid)
-        small, large = (free, members) if len(free) <= len(members) else (members, free)
-        return sorted((sid for sid in small if sid in large), key=free.__getitem__)
+        heap = self._by_idle.get(channel, [])
+        found, seen, looked = [], [], set()
+        while heap and (limit is None or len(found) < limit):
+            idle, sid = heapq.heappop(heap)
+            if free.get(sid) != idle or sid in looked:
+                continue   # stale: the worker is busy now, or idle since a later time
+            looked.add(sid)
+            seen.append((idle, sid))
+            if sid in members and (accept is None or accept(sid)):
+                found.append(sid)
+        for entry in seen:
+            heapq.heappush(heap, entry)
+        return found
 
     def queues_of(self, worker_sid: str) -> list[str]:
         return [q for q in self.queues if worker_sid in self.eligible(q)]

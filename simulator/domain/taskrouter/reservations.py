@@ -6,19 +6,16 @@ rescinded), ``rejected`` (the worker keeps or changes its activity; the task is 
 ``canceled``, or ``timeout`` after the workflow's ``TaskReservationTimeout`` (the worker moves to
 the workspace's timeout activity). ``accepted`` -> ``wrapping`` -> ``completed``, which returns
 the worker's capacity. A task goes back to ``pending`` only when all its reservations ended
-unaccepted; after 1,000 rejections it is canceled.
+unaccepted; after 1,000 rejections it is canceled. The assignment callback and the voice
+instructions (dequeue, call, redirect, conference) are in instructions.py.
 """
 from __future__ import annotations
 
-import json
 import logging
 
-from ...dates import parse_iso
 from ...errors import TwilioError
 from ...rules import taskrouter as rules
 from ...scheduler import handler
-from ..alerts import new_alert
-from ..webhooks import deliver
 from . import engine
 from .events import emit, task_fields, worker_fields
 from .session import routing_change
@@ -157,8 +154,10 @@ def wrap(s, reservation: dict, **_) -> dict:
 
 def complete(s, reservation: dict, *, reason: str = "reservation completed", **_) -> dict:
     reservation = engine.bump(s, "tr_reservations", reservation, {"reservation_status": "completed"})
+    if s.store.get("tr_workers", reservation["worker_sid"]) is not None:
+        # idle from now: set before the index sees the worker free again
+        s.store.update("tr_workers", reservation["worker_sid"], {"idle_since": s.now()})
     engine.hold_capacity(s, reservation, assigned=-1)
-    s.store.update("tr_workers", reservation["worker_sid"], {"idle_since": s.now()})
     _event(s, reservation, "reservation.completed", f"Reservation {reservation['sid']} completed")
     task = s.store.require("tr_tasks", reservation["task_sid"])
     if task["assignment_status"] in ("assigned", "wrapping"):
@@ -171,7 +170,7 @@ def complete(s, reservation: dict, *, reason: str = "reservation completed", **_
     return reservation
 
 
-# -- the clock and the assignment callback --------------------------------------------------------
+# -- the clock --------------------------------------------------------------------------------
 @handler("taskrouter.reservation-timeout")
 def _timed_out(s, timer):
     """No answer within the workflow's TaskReservationTimeout: the worker moves to the
@@ -183,86 +182,3 @@ def _timed_out(s, timer):
         ws = s.store.require("tr_workspaces", reservation["workspace_sid"])
         _unaccepted(s, reservation, "timeout", activity_sid=ws["timeout_activity_sid"])
 
-
-def _callback_params(s, reservation: dict, task: dict, worker: dict) -> dict:
-    age = int((s.clock.now() - parse_iso(task["date_created"])).total_seconds())
-    return {
-        "Timestamp": str(int(s.clock.now().timestamp())), "AccountSid": task["account_sid"],
-        "WorkspaceSid": task["workspace_sid"], "WorkflowSid": task["workflow_sid"] or "",
-        "TaskQueueSid": task["task_queue_sid"] or "", "WorkerSid": worker["sid"],
-        "WorkerAttributes": worker["attributes"], "TaskSid": task["sid"],
-        "TaskAttributes": task["attributes"], "TaskAge": str(age),
-        "TaskPriority": str(task["priority"]), "ReservationSid": reservation["sid"],
-    }
-
-
-def _instruction(delivery: dict) -> tuple[dict | None, int | None]:
-    """The callback's answer: (instruction, None), (None, None) to decide later over REST, or
-    (None, Twilio's error code)."""
-    body = (delivery.get("response_body") or "").strip()
-    if not body:
-        return None, None   # a bare 200: the reservation is answered later over REST
-    if "json" not in (delivery.get("response_content_type") or ""):
-        return None, 40000
-    try:
-        answer = json.loads(body)
-    except ValueError:
-        return None, 40001
-    if not isinstance(answer, dict):
-        return None, 40001
-    if not answer:
-        return None, None   # {}: the reservation is answered later over REST
-    if "instruction" not in answer:
-        return None, 40005
-    return answer, None
-
-
-def _answered(delivery: dict) -> bool:
-    return delivery["error"] is None and 200 <= (delivery["response_status"] or 0) < 300
-
-
-@handler(engine.CALLBACK)
-def _assignment_callback(s, timer):
-    """POST the workflow's AssignmentCallbackUrl (its fallback when that fails) and carry out
-    the instruction the answer holds."""
-    reservation = s.store.get("tr_reservations", timer["target"])
-    if reservation is None or reservation["reservation_status"] != "pending":
-        return
-    task = s.store.require("tr_tasks", reservation["task_sid"])
-    worker = s.store.require("tr_workers", reservation["worker_sid"])
-    workflow = s.store.require("tr_workflows", task["workflow_sid"])
-    params = _callback_params(s, reservation, task, worker)
-    delivery = deliver(s, task["account_sid"], workflow["assignment_callback_url"], params,
-                       kind="assignment-callback", resource_sid=reservation["sid"])
-    if not _answered(delivery) and workflow.get("fallback_assignment_callback_url"):
-        delivery = deliver(s, task["account_sid"], workflow["fallback_assignment_callback_url"],
-                           params, kind="assignment-callback-fallback",
-                           resource_sid=reservation["sid"])
-    if not _answered(delivery):
-        return   # the outbox raised 11200 for the failed delivery
-    answer, code = _instruction(delivery)
-    if code is not None:
-        new_alert(s, task["account_sid"], code, url=delivery["url"],
-                  resource_sid=reservation["sid"], response_status=delivery["response_status"],
-                  response_body=delivery["response_body"])
-        return
-    if answer is None:
-        return
-    try:
-        carry_out(s, reservation, answer)
-    except TwilioError as e:
-        new_alert(s, task["account_sid"], e.code if e.code >= 40000 else 40005,
-                  url=delivery["url"], resource_sid=reservation["sid"],
-                  response_status=delivery["response_status"],
-                  response_body=delivery["response_body"], detail=e.message)
-
-
-def carry_out(s, reservation: dict, answer: dict):
-    """An assignment callback's instruction (``accept``, ``reject`` with ``activity_sid``)."""
-    kind = answer.get("instruction")
-    if kind == "accept":
-        update_reservation(s, reservation, "accepted")
-    elif kind == "reject":
-        update_reservation(s, reservation, "rejected", worker_activity_sid=answer.get("activity_sid"))
-    else:
-        raise TwilioError(40005, f"Unknown instruction {kind!r}")

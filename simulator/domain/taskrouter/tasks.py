@@ -9,10 +9,11 @@ with 412 (20412) when the version moved on.
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+import time
 
-from ...dates import iso, parse_iso
+from ...dates import iso, parse_iso, parse_param
 from ...errors import TwilioError
+from ...paging import in_order
 from ...rules import taskrouter as rules
 from ...scheduler import handler
 from . import engine
@@ -58,12 +59,7 @@ def _virtual_start(s, value: str | None) -> str | None:
     """Not in the future, not before 1900."""
     if value is None:
         return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise TwilioError.invalid("VirtualStartTime", "must be an ISO 8601 timestamp") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+    when = parse_param(value, "VirtualStartTime", "an ISO 8601 timestamp")
     if when > s.clock.now() or when.year < 1900:
         raise TwilioError.invalid("VirtualStartTime", "must be in the past and after 1900")
     return iso(when)
@@ -116,6 +112,7 @@ def create_task(s, ws: dict, *, attributes: str | None = None, priority: int | N
             "ignore_capacity": (True if ignore_capacity is None else ignore_capacity)
             if (routing_target or "").startswith("WK") else None,
             "addons": "{}", "version": 0, "reservation_sids": [], "rejections": 0,
+            "created_ns": time.time_ns(),   # creation order within one clock second
             "routing": {"filter": None, "steps": [], "step": -1, "expired": False},
         })
         emit(s, ws["sid"], "task.created", task["sid"], f"Task {task['sid']} created",
@@ -221,13 +218,7 @@ def list_tasks(s, workspace_sid: str, *, statuses: list[str] | None = None,
     found = s.store.owned("tr_tasks", workspace_sid, where=where)
     for field, descending in reversed(ordering):
         found.sort(key=lambda t: t[ORDERING_FIELDS[field]], reverse=descending)
-
-    def fetch(after, skip, limit):
-        if after is not None:
-            sids = [t["sid"] for t in found]
-            skip = sids.index(after) + 1 if after in sids else skip
-        return found[skip:skip + limit]
-    return fetch
+    return in_order(found)
 
 
 def parse_task_ordering(value: str | None) -> list[tuple[str, bool]] | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from ...errors import TwilioError
+from ...paging import in_order
 from ...rules import taskrouter as rules
 from . import child_of, engine
 from .activities import activities_of
@@ -86,16 +87,6 @@ def check_worker_name(s, ws_sid: str, name: str | None, current: str | None = No
         raise TwilioError(20409, f"A Worker named {name!r} already exists in this workspace")
 
 
-def _in_order(records: list[dict]):
-    """The ``fetch(after, skip, limit)`` over records already in Twilio's order."""
-    def fetch(after, skip, limit):
-        if after is not None:
-            sids = [r["sid"] for r in records]
-            skip = sids.index(after) + 1 if after in sids else skip
-        return records[skip:skip + limit]
-    return fetch
-
-
 def list_workers(s, ws_sid: str, *, activity_sid: str | None = None,
                  activity_name: str | None = None, available: bool | None = None,
                  friendly_name: str | None = None, expression: str | None = None,
@@ -128,7 +119,7 @@ def list_workers(s, ws_sid: str, *, activity_sid: str | None = None,
         return True
 
     if ordering and ordering[0] == "DateStatusChanged":
-        return _in_order(sorted(s.store.owned("tr_workers", ws_sid, where=where),
+        return in_order(sorted(s.store.owned("tr_workers", ws_sid, where=where),
                                 key=lambda w: w["date_status_changed"], reverse=ordering[1]))
     return s.store.pager("tr_workers", ws_sid, where=where,
                          newest_first=bool(ordering and ordering[1]))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from ...errors import TwilioError
 from ...rules import taskrouter as rules
-from . import child_of
+from . import child_of, engine
+from .session import routing_change
 from .task_queues import task_queues_of
 
 
@@ -42,8 +43,29 @@ def list_workflows(s, ws_sid: str, friendly_name: str | None = None):
                          if friendly_name else None)
 
 
-def update_workflow(s, wf: dict, changes: dict) -> dict:
-    return s.modify("tr_workflows", wf, changes)
+def update_workflow(s, wf: dict, changes: dict, *, re_evaluate: bool = False) -> dict:
+    """``re_evaluate`` (``ReEvaluateTasks``): the workflow's pending tasks are routed again
+    through its (new) configuration."""
+    with routing_change(s):
+        wf = s.modify("tr_workflows", wf, changes)
+        if re_evaluate:
+            re_evaluate_tasks(s, wf)
+        return wf
+
+
+def re_evaluate_tasks(s, wf: dict) -> None:
+    """Every pending task of the workflow, oldest first, enters it again from its first
+    filter: its routing step timers restart from the new configuration."""
+    with routing_change(s):
+        pending = s.store.owned("tr_tasks", wf["workspace_sid"],
+                                where=lambda t: t["workflow_sid"] == wf["sid"]
+                                and t["assignment_status"] == "pending")
+        for task in pending:
+            task = s.store.get("tr_tasks", task["sid"])
+            if task is None or task["assignment_status"] != "pending":
+                continue   # reserved meanwhile by a task routed before it
+            s.scheduler.cancel(task["sid"], "taskrouter.step")
+            engine.route(s, task)
 
 
 def delete_workflow(s, wf: dict) -> None:

@@ -16,7 +16,8 @@ from ...current import sim
 from ...domain.numbers import available_numbers
 from ...errors import TwilioError
 from ...rules import numbers as nrules
-from ...wire import PageRequest, boolean, list_2010, paged, text
+from ...paging import in_order
+from ...wire import PageRequest, boolean, list_2010, text
 from . import bp as api
 from ._common import request_account
 
@@ -133,5 +134,5 @@ def list_available_phone_numbers(account_sid, country, kind):
         raise TwilioError.not_found()
     results = _search(country, TYPES[kind])
     return list_2010(f"/2010-04-01/Accounts/{account['sid']}/AvailablePhoneNumbers/{country}/"
-                     f"{kind}.json", "available_phone_numbers", paged(results),
+                     f"{kind}.json", "available_phone_numbers", in_order(results),
                      lambda r: {k: v for k, v in r.items() if k != "sid"})

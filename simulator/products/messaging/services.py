@@ -11,7 +11,8 @@ from ...hosts import public_url
 from ...rules.messaging import check_url
 from ...current import sim
 from ...domain import messaging_services as services
-from ...wire import boolean, choice, integer, list_v1, paged, params, text
+from ...paging import in_order
+from ...wire import boolean, choice, integer, list_v1, params, text
 from . import bp
 
 LINKS = {"phone_numbers": "PhoneNumbers", "short_codes": "ShortCodes",
@@ -152,7 +153,7 @@ def list_phone_numbers(service_sid):
     s = sim()
     svc = services.service_of(s, principal().account_sid, service_sid)
     return list_v1("messaging", f"/v1/Services/{svc['sid']}/PhoneNumbers", "phone_numbers",
-                   paged(services.pool(s, svc["sid"], svc["account_sid"])), number_to_wire)
+                   in_order(services.pool(s, svc["sid"], svc["account_sid"])), number_to_wire)
 
 
 def _pool_number(service_sid: str, sid: str) -> dict:

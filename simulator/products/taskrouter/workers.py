@@ -1,6 +1,8 @@
 """TaskRouter Workers and their Channels: /v1/Workspaces/{WorkspaceSid}/Workers."""
 from __future__ import annotations
 
+from flask import request
+
 from ...current import sim
 from ...domain.taskrouter import activities, workers
 from ...rules import taskrouter as rules
@@ -26,6 +28,7 @@ def to_wire(w: dict) -> dict:
         "workspace_sid": ws,
         "url": ws_url(ws, base),
         "links": {"channels": ws_url(ws, base + "/Channels"),
+                  "worker_channels": ws_url(ws, base + "/Channels"),
                   "activity": ws_url(ws, f"/Activities/{w['activity_sid']}"),
                   "workspace": ws_url(ws),
                   "statistics": ws_url(ws, "/Workers/Statistics"),
@@ -82,9 +85,11 @@ def update_worker(ws_sid, sid):
     if attributes is not None:
         attributes = rules.attributes_json(attributes)
     activity_sid = activity_param(ws_sid, "ActivitySid")
-    boolean("RejectPendingReservations")  # validated; no reservations exist yet
+    reject_pending = boolean("RejectPendingReservations", False)
     return to_wire(workers.update_worker(sim(), worker, friendly_name=name,
-                                         attributes=attributes, activity_sid=activity_sid))
+                                         attributes=attributes, activity_sid=activity_sid,
+                                         reject_pending=reject_pending,
+                                         if_match=request.headers.get("If-Match")))
 
 
 @bp.delete("/Workspaces/<ws_sid>/Workers/<sid>")
@@ -95,14 +100,22 @@ def delete_worker(ws_sid, sid):
 
 
 # -- Worker Channels ------------------------------------------------------------------
+def capacity_percentage(c: dict) -> int:
+    """floor((1 - (assigned + reserved) / configured) * 100) on an available channel, else 0."""
+    cap = c["configured_capacity"]
+    if not cap or not c["available"]:
+        return 0
+    held = c["assigned_tasks"] + c.get("reserved_tasks", 0)
+    return max(100 * (cap - held) // cap, 0)
+
+
 def channel_to_wire(c: dict) -> dict:
     cap = c["configured_capacity"]
     return {
         "account_sid": c["account_sid"],
         "assigned_tasks": c["assigned_tasks"],
         "available": c["available"],
-        "available_capacity_percentage":
-            (100 * max(cap - c["assigned_tasks"], 0) // cap) if cap and c["available"] else 0,
+        "available_capacity_percentage": capacity_percentage(c),
         "configured_capacity": cap,
         "date_created": c["date_created"],
         "date_updated": c["date_updated"],

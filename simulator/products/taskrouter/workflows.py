@@ -77,8 +77,8 @@ def update_workflow(ws_sid, sid):
         value = text(param)
         if value is not None:
             changes[field] = value
-    boolean("ReEvaluateTasks")  # validated; there are no tasks to re-evaluate yet
-    return to_wire(workflows.update_workflow(sim(), wf, changes))
+    re_evaluate = boolean("ReEvaluateTasks", False)
+    return to_wire(workflows.update_workflow(sim(), wf, changes, re_evaluate=re_evaluate))
 
 
 @bp.delete("/Workspaces/<ws_sid>/Workflows/<sid>")
