@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 
-LABELS = ("api", "flex-api", "taskrouter", "messaging", "accounts", "iam", "monitor")
+LABELS = ("api", "flex-api", "taskrouter", "messaging", "accounts", "iam", "monitor",
+          "conversations", "studio")
 
 _TWILIO_HOST = re.compile(
     r"^(?P<label>[a-z0-9-]+)(?:\.[a-z0-9-]+){0,2}\.twilio\.com(?::\d+)?$", re.IGNORECASE)

@@ -1,8 +1,8 @@
 """2010 Calls, minimal: placing, the status lifecycle, ending, deleting.
 
 An outbound call moves on the simulator clock queued -> ringing -> in-progress ->
-completed (delays and the call length in the messaging settings: ``call_ringing``,
-``call_answer``, ``call_duration``). When answered, the call's ``Url`` gets the
+completed (delays and the call length: ``settings.call_delays``, set with the other
+simulated delays through ``/_sim/v1/messaging/settings``). When answered, the call's ``Url`` gets the
 signed voice webhook (its TwiML is not executed). ``StatusCallback`` gets the
 events of ``StatusCallbackEvent`` (default: completed only). Voice is not
 subject to the toll-free SMS verification rule.
@@ -14,20 +14,14 @@ from ..errors import TwilioError
 from ..rules import numbers as nrules
 from ..scheduler import handler
 from .numbers import find_caller_id
-from .settings import read_setting
+from .settings import call_delays
 from .webhooks import deliver
 
-DELAYS = {"call_ringing": 1, "call_answer": 2, "call_duration": 5}
 EVENTS = {"initiated": "queued", "ringing": "ringing", "answered": "in-progress",
           "completed": "completed"}
 STATUSES = ("queued", "ringing", "in-progress", "completed", "busy", "failed", "no-answer",
             "canceled")
 FINAL = ("completed", "busy", "failed", "no-answer", "canceled")
-
-
-def _delays(s) -> dict:
-    stored = read_setting(s, "messaging") or {}
-    return {k: stored.get(k, v) if stored.get(k) is not None else v for k, v in DELAYS.items()}
 
 
 def check_parties(s, account: dict, to: str, from_: str) -> tuple[str, str, dict | None]:
@@ -69,7 +63,7 @@ def new_call(s, account_sid: str, *, to: str, from_: str, number: dict | None,
     if not store:
         return call
     s.store.insert("calls", call)
-    s.scheduler.schedule("call.step", call["sid"], _delays(s)["call_ringing"],
+    s.scheduler.schedule("call.step", call["sid"], call_delays(s)["call_ringing"],
                          {"status": "ringing"})
     if "initiated" in events:
         _status_callback(s, call, "initiated")
@@ -84,7 +78,7 @@ def _step(s, timer):
     status = timer["data"]["status"]
     at = timer["due"]
     changes = {"status": status, "date_updated": at}
-    delays = _delays(s)
+    delays = call_delays(s)
     following = None
     if status == "ringing":
         following = ("in-progress", delays["call_answer"])
@@ -155,6 +149,30 @@ def list_calls(s, account_sid: str, *, to: str | None = None, from_: str | None 
     return s.store.pager("calls", account_sid, newest_first=True, where=where)
 
 
+_ENDED: list = []
+
+
+def on_call_ended(listener):
+    """``listener(s, call)`` after a call is hung up or canceled through ``end_call`` (Flex:
+    a caller's hang-up ends their voice task)."""
+    if listener not in _ENDED:
+        _ENDED.append(listener)
+    return listener
+
+
+def new_inbound_call(s, account_sid: str, *, from_: str, to: str, number: dict) -> dict:
+    """A call from a handset to one of the account's numbers, answered at once (by its
+    TwiML or Studio flow); it lasts until hung up (``end_call``)."""
+    now = s.now()
+    return s.store.insert("calls", {
+        "sid": s.ids.sid("CA"), "account_sid": account_sid, "to": to, "from": from_,
+        "phone_number_sid": number["sid"], "status": "in-progress", "direction": "inbound",
+        "start_time": now, "end_time": None, "duration": None, "price": None,
+        "url": number.get("voice_url"), "method": number.get("voice_method") or "POST",
+        "twiml": None, "status_callback": None, "status_callback_method": "POST",
+        "status_callback_events": [], "sequence": 0, "date_created": now, "date_updated": now})
+
+
 def end_call(s, call: dict, status: str) -> dict:
     """``Status=completed|canceled``: hang up or cancel (21220 when too late)."""
     sid = call["sid"]
@@ -174,6 +192,8 @@ def end_call(s, call: dict, status: str) -> dict:
     s.scheduler.cancel(sid, "call.step")
     call = s.store.update("calls", sid, changes)
     _status_callback(s, call, "completed")
+    for listener in _ENDED:
+        listener(s, call)
     return call
 
 

@@ -128,6 +128,8 @@ def new_message(s, account_sid: str, *, to: str, from_: str, body: str | None,
         "status_callback": status_callback,
         "status_callback_method": status_callback_method,
         "send_at": send_at,
+        # every status the message took, with when: the inspector shows it (Twilio does not)
+        "status_history": [{"status": status, "at": now}],
     }
     if not store:
         return message
@@ -182,6 +184,7 @@ def update_message(s, m: dict, *, body: str | None = None, status: str | None = 
                                      "messages can be canceled")
         s.scheduler.cancel(m["sid"], "message.step")
         changes["status"] = "canceled"
+        changes["status_history"] = _history(m, "canceled", s.now())
     if body == "":
         changes["body"] = ""
     m = s.modify("messages", m, changes)
@@ -253,6 +256,13 @@ def _final_outcome(s, m: dict) -> tuple[str, int | None]:
     return mrules.outcome(blocked, carrier_override(s, m["to"]))
 
 
+def _history(m: dict, status: str, at: str, error_code: int | None = None) -> list[dict]:
+    step = {"status": status, "at": at}
+    if error_code is not None:
+        step["error_code"] = error_code
+    return [*m.get("status_history", []), step]
+
+
 @handler("message.step")
 def _step(s, timer):
     m = s.store.get("messages", timer["target"])
@@ -279,6 +289,7 @@ def _step(s, timer):
             changes.update({"error_code": code,
                             "error_message": TwilioError(code).message})
     changes["status"] = status
+    changes["status_history"] = _history(m, status, at, changes.get("error_code"))
     if status == "queued" and m["num_segments"] == 0:
         changes["num_segments"] = mrules.segments(m["body"])
     m = s.store.update("messages", m["sid"], changes)
@@ -370,6 +381,17 @@ def send(s, account: dict, *, to: str | None, from_: str | None, service_sid: st
 
 
 # -- inbound ------------------------------------------------------------------------------------
+_INBOUND_ROUTES: list = []
+
+
+def add_inbound_route(route):
+    """``route(s, message, number)`` may take an inbound SMS before the number's webhook does
+    (Conversations: a conversation holding the pair, or the number's address configuration);
+    it answers what it did, or None to leave the message to the webhook."""
+    if route not in _INBOUND_ROUTES:
+        _INBOUND_ROUTES.append(route)
+
+
 def receive(s, from_: str, to: str, body: str | None, media_urls: list | None = None) -> dict:
     """An SMS from a handset to a Twilio number: store it, handle keywords, POST the
     number's webhook and turn a TwiML ``<Message>`` reply into outbound-reply messages."""
@@ -394,11 +416,15 @@ def receive(s, from_: str, to: str, body: str | None, media_urls: list | None = 
         opt_out(s, account_sid, scopes, from_parsed.e164)
     elif word == "start":
         opt_in(s, account_sid, scopes, from_parsed.e164)
+    result = {"message": message, "delivery": None, "replies": []}
+    for route in _INBOUND_ROUTES:   # a conversation takes it before the number's webhook
+        routed = route(s, message, number)
+        if routed is not None:
+            return {**result, "conversation": routed}
     url, method = number.get("sms_url"), number.get("sms_method") or "POST"
     if service is not None and service.get("inbound_request_url") and not service.get(
             "use_inbound_webhook_on_number"):
         url, method = service["inbound_request_url"], service.get("inbound_method") or "POST"
-    result = {"message": message, "delivery": None, "replies": []}
     if not url:
         return result
     to_info = nrules.parse(number["phone_number"])

@@ -12,15 +12,18 @@ from flask import Blueprint, request
 
 from ..bearer import token_from_request
 from ..current import sim
-from ..domain.flex.agent_desktop import set_own_activity, worker_of_user
+from ..domain.flex.agent_desktop import (active_tasks, answer_reservation, desk_reservations,
+                                         send_message, set_own_activity, task_context,
+                                         worker_of_user)
 from ..domain.flex.instances import instance_facts, instance_of_user
 from ..domain.flex.users import require_token_user
 from ..domain.taskrouter.activities import activities_of
-from ..domain.taskrouter.task_queues import task_queues_of, worker_in_queue
+from ..domain.taskrouter.statistics import queue_realtime
+from ..domain.taskrouter.task_queues import task_queues_of
 from ..domain.taskrouter.workers import worker_channels_of, workers_of
-from ..errors import TwilioError
 from ..rules import roles as role_rules
 from ..shapes.flex import instance_wire
+from ..wire import json_object
 
 flex_ui = Blueprint("flex_ui", __name__, url_prefix="/flex")
 
@@ -71,7 +74,39 @@ def agent_desktop():
                          for c in worker_channels_of(sim(), user["worker_sid"])],
             "activities": [{"sid": a["sid"], "friendly_name": a["friendly_name"],
                             "available": a["available"]} for a in activities.values()],
-            "tasks": []}
+            "tasks": [_desk_task(r, t) for r, t in desk_reservations(sim(), user)]}
+
+
+def _desk_task(reservation: dict, task: dict) -> dict:
+    return {"reservation_sid": reservation["sid"],
+            "reservation_status": reservation["reservation_status"],
+            "task_sid": task["sid"], "task_status": task["assignment_status"],
+            "task_channel": task["task_channel_unique_name"],
+            "attributes": json.loads(task["attributes"]), "priority": task["priority"],
+            "date_created": reservation["date_created"], **task_context(sim(), task)}
+
+
+@flex_ui.post("/agent-desktop/reservations/<reservation_sid>")
+def answer(reservation_sid):
+    """The Agent Desktop's task buttons: ``{"action": "accept" | "reject" | "wrap" |
+    "complete"}`` on one of the user's own reservations."""
+    user = _open("agent-desktop")
+    body = _body()
+    reservation = answer_reservation(sim(), user, reservation_sid, body.get("action"))
+    return {"reservation_sid": reservation["sid"],
+            "reservation_status": reservation["reservation_status"]}
+
+
+_body = json_object  # the JSON object (or form) the page posted
+
+
+@flex_ui.post("/agent-desktop/tasks/<task_sid>/messages")
+def reply(task_sid):
+    """The agent writes ``{"body"}`` into the conversation of one of their active tasks."""
+    user = _open("agent-desktop")
+    message = send_message(sim(), user, task_sid, _body().get("body"))
+    return {"message_sid": message["sid"], "conversation_sid": message["conversation_sid"],
+            "index": message["index"], "author": message["author"], "body": message["body"]}, 201
 
 
 @flex_ui.get("/teams")
@@ -79,7 +114,8 @@ def teams():
     user = _open("teams")
     activities = _activities(user["workspace_sid"])
     inst = instance_of_user(sim(), user)
-    members = [_worker_wire(w, activities) for w in workers_of(sim(), user["workspace_sid"])]
+    members = [{**_worker_wire(w, activities), "tasks": active_tasks(sim(), w["sid"])}
+               for w in workers_of(sim(), user["workspace_sid"])]
     return {"view": "teams",
             "teams": [{"flex_team_sid": inst["default_team_sid"], "friendly_name": "Default",
                        "members": members}]}
@@ -88,17 +124,18 @@ def teams():
 @flex_ui.get("/queue-stats")
 def queue_stats():
     user = _open("queue-stats")
-    activities = _activities(user["workspace_sid"])
-    workers = workers_of(sim(), user["workspace_sid"])
     queues = []
     for q in task_queues_of(sim(), user["workspace_sid"]):
-        eligible = [w for w in workers if worker_in_queue(q, w)]
+        stats = queue_realtime(sim(), q)   # TaskRouter's real-time queue statistics
+        by_status = stats["tasks_by_status"]
         queues.append({"task_queue_sid": q["sid"], "friendly_name": q["friendly_name"],
-                       "target_workers": q["target_workers"], "workers": len(eligible),
-                       "available_workers": sum(
-                           1 for w in eligible
-                           if activities.get(w["activity_sid"], {}).get("available")),
-                       "tasks_waiting": 0, "active_tasks": 0})
+                       "target_workers": q["target_workers"],
+                       "workers": stats["total_eligible_workers"],
+                       "available_workers": stats["total_available_workers"],
+                       "tasks_waiting": by_status["pending"] + by_status["reserved"],
+                       "active_tasks": by_status["assigned"] + by_status["wrapping"],
+                       "longest_task_waiting_age": stats["longest_task_waiting_age"],
+                       "tasks_by_status": by_status})
     return {"view": "queue-stats", "queues": queues}
 
 
@@ -115,9 +152,7 @@ def set_activity():
     activity (by ``activity_sid`` or ``friendly_name``). Not an instance change,
     so every role may do it."""
     user = _open("agent-desktop")
-    body = request.get_json(silent=True) if request.is_json else request.form.to_dict()
-    if not isinstance(body, dict):
-        raise TwilioError(400, "The request body must be a JSON object")
+    body = _body()
     wanted = body.get("activity_sid") or body.get("friendly_name")
     worker = set_own_activity(sim(), user, wanted)
     return _worker_wire(worker, _activities(user["workspace_sid"]))

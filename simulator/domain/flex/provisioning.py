@@ -5,18 +5,25 @@ account (twilio-rules.md §1.3): a new account, a Flex instance (GO), the Flex
 Configuration, the TaskRouter workspace "Flex Task Assignment" (activities
 Offline, Available, Unavailable, Break; queue "Everyone" ``1==1``; workflow
 "Assign to Anyone"; task channels default/voice/chat/sms/video), a voice+SMS
-phone number, the Studio flows Webchat Flow, Messaging Flow and Voice IVR (as
-records), a Messaging Service and a Conversations service SID. Everything is
-written at once; the Configuration's ``status`` reads ``inprogress`` until
-``rules.flex.PROVISIONING_SECONDS`` have passed on the simulator clock.
+phone number, the Studio flows Webchat Flow, Messaging Flow and Voice IVR (each with a
+Send to Flex widget: studio.flex_flow_definition), a Messaging Service, the "Flex Chat
+Service" (the account's default Conversation Service) and two address configurations: the
+number (``sms``, auto-creating conversations that run the Messaging Flow) and "Flex Web Chat"
+(``chat``, running the Webchat Flow). Everything is written at once; the Configuration's
+``status`` reads ``inprogress`` until ``rules.flex.PROVISIONING_SECONDS`` have passed on the
+simulator clock.
 """
 from __future__ import annotations
 
 import re
 
 from ...rules import taskrouter as tr_rules
+from .. import studio
 from ..accounts import account_of, new_account
 from ..console import add_account, check_code, new_console_user
+from ..conversations.addresses import new_address
+from ..conversations.services import new_service as new_conversation_service
+from ..conversations.services import set_configuration as set_conversations_configuration
 from ..messaging_services import new_service
 from ..numbers import new_incoming_number
 from ..taskrouter.task_queues import new_task_queue
@@ -31,6 +38,7 @@ ACTIVITIES = (("Offline", False), ("Available", True), ("Unavailable", False), (
 QUEUE_NAME = "Everyone"
 WORKFLOW_NAME = "Assign to Anyone"
 STUDIO_FLOWS = ("Webchat Flow", "Messaging Flow", "Voice IVR")
+WEB_CHAT_ADDRESS = "flex-web-chat"   # the chat address's "address" (Twilio shows none)
 
 
 def provision_flex_account(s, friendly_name: str, *, console_user: dict | None = None,
@@ -54,12 +62,6 @@ def provision_flex_account(s, friendly_name: str, *, console_user: dict | None =
         queue = new_task_queue(s, ws, QUEUE_NAME, target_workers="1==1")
         workflow = new_workflow(s, ws, WORKFLOW_NAME, tr_rules.queue_configuration(queue["sid"]))
         now = s.now()
-        flows = {}
-        for name in STUDIO_FLOWS:
-            flows[name] = s.store.insert("studio_flows", {
-                "sid": flow_sids[name], "account_sid": asid, "friendly_name": name,
-                "status": "published", "send_to_flex_workflow_sid": workflow["sid"],
-                "date_created": now, "date_updated": now})
         service = new_service(s, asid, "Flex Messaging Service")
         instance = s.store.insert("flex_instances", {
             "sid": s.ids.sid("GO"), "account_sid": asid, "friendly_name": friendly_name,
@@ -69,7 +71,7 @@ def provision_flex_account(s, friendly_name: str, *, console_user: dict | None =
             "messaging_service_sid": service["sid"],
             "conversations_service_sid": s.ids.sid("IS"),
             "default_team_sid": s.ids.sid("QO"),
-            "studio_flow_sids": {k: v["sid"] for k, v in flows.items()},
+            "studio_flow_sids": dict(flow_sids),
             "console_user_sid": console_user["sid"] if console_user else None,
             "date_created": now, "date_updated": now,
         })
@@ -79,11 +81,38 @@ def provision_flex_account(s, friendly_name: str, *, console_user: dict | None =
                           messaging_service_sid=service["sid"],
                           conversations_service_sid=instance["conversations_service_sid"],
                           flex_service_sid=instance["conversations_service_sid"])
+        _conversations_setup(s, instance, number, workflow["sid"])
         if console_user is not None:
             new_flex_user(s, instance, email=console_user["email"],
                           full_name=console_user.get("full_name") or console_user["email"],
                           roles=["admin"], user_sid=console_user["sid"])
     return instance
+
+
+def _conversations_setup(s, instance: dict, number: dict, workflow_sid: str):
+    """The Studio flows with their Send to Flex widgets, the Flex Chat Service as the
+    account's default Conversation Service, and the number's and web chat's addresses."""
+    asid, flows = instance["account_sid"], instance["studio_flow_sids"]
+    channels = {c["unique_name"]: c["sid"]
+                for c in s.store.owned("tr_task_channels", instance["workspace_sid"])}
+    for name in STUDIO_FLOWS:
+        studio.new_flow(s, asid, friendly_name=name, sid=flows[name],
+                        definition=studio.flex_flow_definition(name, workflow_sid, channels))
+    chat = new_conversation_service(s, asid, "Flex Chat Service",
+                                    sid=instance["conversations_service_sid"])
+    set_conversations_configuration(s, asid, chat_service_sid=chat["sid"],
+                                    messaging_service_sid=instance["messaging_service_sid"])
+    new_address(s, asid, type_="sms", address=number["phone_number"],
+                friendly_name=f"{instance['friendly_name']} SMS",
+                auto_creation={"enabled": True, "type": "studio",
+                               "conversation_service_sid": chat["sid"],
+                               "studio_flow_sid": flows["Messaging Flow"],
+                               "studio_retry_count": 3})
+    new_address(s, asid, type_="chat", address=WEB_CHAT_ADDRESS, friendly_name="Flex Web Chat",
+                auto_creation={"enabled": True, "type": "studio",
+                               "conversation_service_sid": chat["sid"],
+                               "studio_flow_sid": flows["Webchat Flow"],
+                               "studio_retry_count": 3})
 
 
 def create_flex_account(s, console_user: dict, friendly_name: str, code) -> tuple[dict, dict]:

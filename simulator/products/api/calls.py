@@ -44,7 +44,7 @@ def to_wire(c: dict) -> dict:
         "duration": str(c["duration"]) if c["duration"] is not None else None,
         "price": c["price"],
         "price_unit": "USD",
-        "direction": "outbound-api",
+        "direction": c.get("direction", "outbound-api"),
         "answered_by": None,
         "api_version": "2010-04-01",
         "forwarded_from": None,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from ...current import sim
-from ...dates import iso, rfc2822
+from ...dates import iso, parse_param, rfc2822
 from ...domain import messages
 from ...errors import TwilioError
 from ...rules import messaging as mrules
@@ -35,12 +35,7 @@ def media_to_wire(me: dict) -> dict:
 def _send_at(value: str | None) -> str | None:
     if value is None:
         return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise TwilioError.invalid("SendAt", "must be an ISO 8601 timestamp") from None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+    when = parse_param(value, "SendAt", "an ISO 8601 timestamp")
     if when <= sim().clock.now():
         raise TwilioError.invalid("SendAt", "must be in the future")
     return iso(when)
