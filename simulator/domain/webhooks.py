@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 from ..webhooks.signing import signature
 from ..webhooks.transports import TRANSPORTS, send_http, send_wsgi, with_query
 from .alerts import new_alert
+from .faults import webhook_outcome
 from .settings import read_setting, write_setting
 
 MAX_BODY = 64 * 1024
@@ -61,8 +62,11 @@ def deliver(s, account_sid: str, url: str, params: dict, *, method: str = "POST"
                "I-Twilio-Idempotency-Token": s.ids.hex(32), "X-Home-Region": "us1"}
     mode, app = _transport(s, url)
     status, body, content_type, error = None, None, None, None
+    fault = webhook_outcome(s, account_sid, url, kind) if mode != "internal" else None
     try:
-        if mode == "wsgi":
+        if fault is not None:   # an injected failure of the app (see faults.py)
+            status, body, content_type, error = fault
+        elif mode == "wsgi":
             status, body, content_type = send_wsgi(app, url, method, pairs, headers)
         elif mode == "http":
             status, body, content_type = send_http(url, method, pairs, headers)
@@ -86,7 +90,7 @@ def deliver(s, account_sid: str, url: str, params: dict, *, method: str = "POST"
         "date_created": s.now(),
     }
     s.store.insert("webhook_deliveries", record)
-    if mode not in ("record", "internal") and (error is not None or not (200 <= (status or 0) < 300)):
+    if (fault or mode not in ("record", "internal")) and (error is not None or not (200 <= (status or 0) < 300)):
         try:
             new_alert(s, account_sid, 11200, url=url, method=method, resource_sid=resource_sid,
                       response_status=status, response_body=body, detail=error)
