@@ -4,7 +4,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-DEFAULT_FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "default.json"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _default_fixtures() -> Path:
+    """The embedded default data: inside the package once installed from a wheel or sdist
+    (setup.py ships ``fixtures/`` as ``simulator/fixtures/``), else in the source checkout."""
+    installed = _PACKAGE / "fixtures" / "default.json"
+    return installed if installed.exists() else _PACKAGE.parent / "fixtures" / "default.json"
+
+
+DEFAULT_FIXTURES = _default_fixtures()
 
 
 @dataclass
@@ -14,6 +24,7 @@ class Settings:
     fixtures: str | None = None          # None: the embedded default fixtures
     freeze_clock: bool = False           # start with the clock frozen (tests)
     control_plane_public: bool = False   # answer /_sim/ from non-loopback clients too
+    allowed_hosts: tuple[str, ...] = ()  # Host names /_sim/ accepts besides loopback ones
     journal_size: int = 1000             # requests kept for GET /_sim/v1/journal
     compact_every: int = 20_000          # journal lines between background compactions
     extra: dict = field(default_factory=dict)

@@ -9,8 +9,13 @@ from .hosts import public_path
 from .current import sim
 
 
+# set in a request's environ by the web pages (simulator/web/): a person browsing the
+# Console, the Flex UI or the inspector is not a Twilio request, so it is not journaled
+UNJOURNALED = "twilio_sim.unjournaled"
+
+
 def record(response):
-    if request.path.startswith("/_sim/"):
+    if request.path.startswith("/_sim/") or request.environ.get(UNJOURNALED):
         return response
     sim().record_request({
         "time": sim().now(),

@@ -1,18 +1,68 @@
 """Serving the app on waitress, a production multi-threaded WSGI server."""
 from __future__ import annotations
 
+import json
+import logging
 import threading
 
 from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
+from .errors import TwilioError
+
+# Requests waiting for a worker thread: waitress warns on every one ("Task queue depth is
+# N"), which floods stderr under any real load. Say it once per server process instead.
+QUEUE_LOGGER = "waitress.queue"
+
+
+class _OnceFilter(logging.Filter):
+    def __init__(self):
+        super().__init__()
+        self.seen = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.seen:
+            return False
+        self.seen = True
+        record.msg = (f"{record.getMessage()}: requests are waiting for a worker thread "
+                      "(more threads: --threads N); this is said once")
+        record.args = ()
+        return True
+
+
+def quiet_queue_warnings():
+    """Each server says waitress's queue-depth warning once (a fresh filter per server, so
+    an earlier server of the same process does not silence this one)."""
+    logger = logging.getLogger(QUEUE_LOGGER)
+    for old in [f for f in logger.filters if isinstance(f, _OnceFilter)]:
+        logger.removeFilter(old)
+    logger.addFilter(_OnceFilter())
+
+
+def _not_ready(environ, start_response):
+    body = json.dumps(TwilioError(20503, "The simulator is starting").body()).encode()
+    start_response("503 Service Unavailable", [("Content-Type", "application/json"),
+                                               ("Retry-After", "1")])
+    return [body]
+
 
 class Server:
-    def __init__(self, app, host: str = "127.0.0.1", port: int = 4010, threads: int = 8):
-        self.app = app
-        self._server = create_server(app, host=host, port=port, threads=threads,
+    """Binds at once (so a taken port fails before anything else happens); ``app`` may be
+    given later (``server.app = app``): until then requests get a 503."""
+
+    def __init__(self, app=None, host: str = "127.0.0.1", port: int = 4010, threads: int = 8):
+        quiet_queue_warnings()
+        self._server = create_server(app or _not_ready, host=host, port=port, threads=threads,
                                      ident="twilio-sim", clear_untrusted_proxy_headers=True)
         self._thread: threading.Thread | None = None
+
+    @property
+    def app(self):
+        return self._server.application
+
+    @app.setter
+    def app(self, app):
+        self._server.application = app
 
     @property
     def host(self) -> str:

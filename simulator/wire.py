@@ -8,17 +8,98 @@ absolute against the product's domain) or ``meta.next_page_url``.
 """
 from __future__ import annotations
 
+import json
+import math
+import re
 from dataclasses import dataclass
 from typing import Callable, Iterable
-from urllib.parse import urlencode
+from urllib.parse import unquote_to_bytes, urlencode
 
 from flask import request
 
 from .errors import TwilioError
 from .hosts import public_url
+from .paging import Fetch
 
 PAGE_SIZE_DEFAULT = 50
 PAGE_SIZE_MAX = 1000
+PAGE_MAX = 2**31 - 1                      # Page beyond this is a 400, not an overflow
+_PAGE_TOKEN = re.compile(r"^PA[A-Z]{2}[0-9a-f]{32}$")   # PA + the SID a page ended with
+JSON_DEPTH_MAX = 32                       # nesting deeper than any simulator body needs
+
+
+# -- bodies -----------------------------------------------------------------------------
+def check_utf8() -> None:
+    """A query string or form body whose percent-decoded bytes are not UTF-8 is a 400
+    (werkzeug would drop such a form, or keep ``%C3(`` as text)."""
+    parts = [request.query_string]
+    if request.mimetype == "application/x-www-form-urlencoded" and request.content_length:
+        parts.append(request.get_data(cache=True))  # the form is parsed from this copy
+    for where, raw in zip(("query string", "form body"), parts):
+        if not raw:
+            continue
+        try:
+            unquote_to_bytes(raw).decode("utf-8")
+        except UnicodeDecodeError:
+            raise TwilioError(20422, f"The request's {where} is not valid UTF-8 "
+                                     "(parameters are percent-encoded UTF-8)") from None
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text_: str) -> float:
+    value = float(text_)
+    if not math.isfinite(value):
+        raise ValueError(f"{text_} is out of range")
+    return value
+
+
+def _too_deep(value, limit: int = JSON_DEPTH_MAX) -> bool:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (dict, list)):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def parse_json(raw: bytes | str, what: str = "The request body"):
+    """JSON as every door reads it: strict numbers (no NaN, no overflow to infinity), at
+    most ``JSON_DEPTH_MAX`` levels deep; anything else is a 400 (20422), never a 500."""
+    try:
+        data = json.loads(raw, parse_constant=_no_constant, parse_float=_finite)
+    except RecursionError:
+        raise TwilioError(20422, f"{what} is nested too deeply") from None
+    except ValueError as e:  # also UnicodeDecodeError
+        raise TwilioError(20422, f"{what} is not valid JSON: {e}") from None
+    if _too_deep(data):
+        raise TwilioError(20422, f"{what} is nested more than {JSON_DEPTH_MAX} levels deep")
+    return data
+
+
+def json_object(*, form: bool = True) -> dict:
+    """The request body as a JSON object: the one body parser of the JSON doors (Console,
+    Flex UI, control plane, Flex Configuration). Without a body: ``{}``. A form body is
+    read as an object too, unless ``form=False``."""
+    if request.is_json:
+        raw = request.get_data(cache=True)
+        if not raw.strip():
+            return {}
+        data = parse_json(raw)
+        if not isinstance(data, dict):
+            raise TwilioError(20422, "The request body must be a JSON object")
+        return data
+    if form and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        return request.form.to_dict()
+    if not request.get_data(cache=True):
+        return {}
+    raise TwilioError(20422, "The request body must be a JSON object "
+                             "(Content-Type: application/json)")
 
 
 # -- parameters ---------------------------------------------------------------------
@@ -85,9 +166,9 @@ class PageRequest:
     def from_request(cls) -> "PageRequest":
         args = request.args
         size = integer("PageSize", PAGE_SIZE_DEFAULT, minimum=1, maximum=PAGE_SIZE_MAX, source=args)
-        page = integer("Page", 0, minimum=0, source=args)
+        page = integer("Page", 0, minimum=0, maximum=PAGE_MAX, source=args)
         token = args.get("PageToken") or None
-        if token is not None and not token.startswith("PA"):
+        if token is not None and not _PAGE_TOKEN.match(token):
             raise TwilioError.invalid("PageToken", "is not a token this list issued")
         return cls(page, size, token)
 
@@ -101,8 +182,6 @@ class PageRequest:
         return self.page * self.page_size
 
 
-# fetch(after_sid, skip, limit) -> records in Twilio's order for this list
-Fetch = Callable[[str | None, int, int], list]
 
 
 def _query(page: int, size: int, token: str | None) -> str:
@@ -121,16 +200,6 @@ def _page(fetch: Fetch):
     records = records[: req.page_size]
     next_token = f"PA{records[-1]['sid']}" if more and records else None
     return req, records, more, next_token
-
-
-def paged(records: list[dict]) -> Fetch:
-    """A ``Fetch`` over records already in Twilio's order (computed lists)."""
-    def fetch(after, skip, limit):
-        if after is not None:
-            sids = [r["sid"] for r in records]
-            skip = sids.index(after) + 1 if after in sids else skip
-        return records[skip:skip + limit]
-    return fetch
 
 
 def list_2010(path: str, key: str, fetch: Fetch, to_wire: Callable[[dict], dict]) -> dict:

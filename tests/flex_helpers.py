@@ -72,8 +72,13 @@ class Api:
                              "certificate": "-----BEGIN CERTIFICATE-----MIIC...-----END CERTIFICATE-----"})
 
     def sso(self, instance_sid, **attributes):
+        """Sign in through the simulated IdP: it signs the attributes, Flex checks them."""
+        status, signed = self.call("POST", f"/_sim/v1/flex/sso/{instance_sid}/assertions",
+                                   body={"attributes": attributes})
+        if status != 201:
+            return status, signed
         return self.call("POST", f"/console/sso/{instance_sid}/sign-in",
-                         body={"attributes": attributes})
+                         body={"SAMLResponse": signed["SAMLResponse"]})
 
 
 def contact_center(sim, api, owner_email="owner@example.com"):

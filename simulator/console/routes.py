@@ -19,29 +19,21 @@ from ..errors import TwilioError
 from ..rules import flex as flex_rules
 from ..rules import roles as role_rules
 from ..shapes.flex import instance_wire
+from ..wire import json_object
 
 console = Blueprint("console", __name__, url_prefix="/console")
 
 
 # -- helpers -------------------------------------------------------------------------------
-def _body() -> dict:
-    if not request.data and not request.form:
-        return {}
-    if request.is_json:
-        try:
-            data = request.get_json(silent=True)
-        except RecursionError:
-            data = None
-        if not isinstance(data, dict):
-            raise TwilioError(400, "The request body must be a JSON object")
-        return data
-    return request.form.to_dict()
+_body = json_object  # JSON objects (form bodies work too)
 
 
-def _optional_str(body: dict, name: str) -> str | None:
+def _optional_str(body: dict, name: str, max_length: int = flex_rules.FULL_NAME_MAX) -> str | None:
     value = body.get(name)
     if value is not None and not isinstance(value, str):
         raise TwilioError.invalid(name, "must be a string")
+    if value is not None and len(value) > max_length:
+        raise TwilioError.invalid(name, f"must be at most {max_length} characters")
     return value
 
 
@@ -276,14 +268,20 @@ def fetch_sso(account_sid):
 
 @console.post("/sso/<instance_sid>/sign-in")
 def idp_sign_in(instance_sid):
-    """The simulated IdP posts the SAML assertion's attributes here."""
+    """The Flex side of an SSO sign-in (the SAML ACS): ``{"SAMLResponse": assertion}``, an
+    assertion the simulated IdP signed (``POST /_sim/v1/flex/sso/{GO}/assertions``)."""
     s = sim()
     inst = instances.instance_by_sid(s, instance_sid)
     if inst is None:
         raise TwilioError.not_found(f"/console/sso/{instance_sid}/sign-in")
     if sso.sso_of(s, instance_sid) is None:
-        raise TwilioError(20403, "SSO is not configured for this Flex instance; configure it "
-                                 "first (PUT /console/flex-accounts/{AccountSid}/sso)")
+        raise sso.not_configured()
     body = _body()
-    user, created = sso.sso_sign_in(s, inst, body.get("attributes", body))
+    assertion = body.get("SAMLResponse")
+    if assertion is None and "attributes" in body:
+        raise TwilioError(45002, "Authentication Error: the sign-in needs the identity "
+                                 "provider's signed assertion, not bare attributes; get one "
+                                 f"with POST /_sim/v1/flex/sso/{instance_sid}/assertions "
+                                 "and send it as SAMLResponse")
+    user, created = sso.sso_sign_in(s, inst, assertion)
     return _sign_in_wire(user, users.issue_token(s, user), created), (201 if created else 200)

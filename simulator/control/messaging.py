@@ -16,20 +16,21 @@ from ..current import sim
 from ..domain import accounts, messages, numbers, settings, tollfree, webhooks
 from ..errors import TwilioError
 from ..shapes.messaging import caller_id_to_wire, message_to_wire, verification_to_wire
-from .routes import _body, _loopback_only
+from .guard import guard
+from .routes import body as _body
 
 messaging_control = Blueprint("control_messaging", __name__, url_prefix="/_sim/v1")
-messaging_control.before_request(_loopback_only)
+messaging_control.before_request(guard)
 
 
 def _string(data: dict, name: str, required: bool = False) -> str | None:
     value = data.get(name)
     if value is None or value == "":
         if required:
-            raise TwilioError(400, f"{name} is required")
+            raise TwilioError(20422, f"Missing required parameter {name}")
         return None
     if not isinstance(value, str):
-        raise TwilioError(400, f"{name} must be a string")
+        raise TwilioError.invalid(name, "must be a string")
     return value
 
 
@@ -40,7 +41,7 @@ def inbound_message():
     if isinstance(media, str):
         media = [media]
     if not isinstance(media, list) or not all(isinstance(m, str) for m in media):
-        raise TwilioError(400, "MediaUrl must be a URL or a list of URLs")
+        raise TwilioError.invalid("MediaUrl", "must be a URL or a list of URLs")
     from_ = _string(data, "From", required=True)
     to = _string(data, "To", required=True)
     result = messages.receive(sim(), from_, to, _string(data, "Body"), media)
@@ -68,8 +69,8 @@ def move_verification(sid, action):
         if code is not None:
             try:
                 code = int(code)
-            except (TypeError, ValueError):
-                raise TwilioError(400, "error_code must be an integer") from None
+            except (TypeError, ValueError, OverflowError):
+                raise TwilioError.invalid("error_code", "must be an integer") from None
         v = tollfree.set_status(s, v, "TWILIO_REJECTED", reason=_string(data, "reason"),
                                 error_code=code)
     else:
@@ -95,8 +96,8 @@ def set_carrier_outcome():
     to = _string(data, "To", required=True)
     status = _string(data, "status")
     code = data.get("error_code")
-    if code is not None and not isinstance(code, int):
-        raise TwilioError(400, "error_code must be an integer")
+    if code is not None and (isinstance(code, bool) or not isinstance(code, int)):
+        raise TwilioError.invalid("error_code", "must be an integer")
     return {"To": to, "outcome": messages.set_carrier_override(sim(), to, status, code)}
 
 
@@ -136,6 +137,6 @@ def get_webhook_settings():
 def set_webhook_settings():
     mode = _body().get("transport")
     if mode not in webhooks.TRANSPORTS:
-        raise TwilioError(400, f"transport must be one of {', '.join(webhooks.TRANSPORTS)}")
+        raise TwilioError.invalid("transport", f"must be one of {', '.join(webhooks.TRANSPORTS)}")
     webhooks.set_transport(sim(), mode)
     return {"transport": mode}

@@ -1,11 +1,11 @@
-"""The simulator control plane under /_sim/v1/ (no Twilio auth; loopback only
-unless the settings open it). Tests and scenario replays drive the simulator
-from here: reset, snapshot/restore, credentials, the request journal, the clock.
+"""The simulator control plane under /_sim/v1/ (no Twilio auth; see guard.py for who
+may call it). Tests and scenario replays drive the simulator from here: reset,
+snapshot/restore, credentials, the request journal, the clock.
 """
 from __future__ import annotations
 
-import ipaddress
-from datetime import datetime
+import math
+from datetime import datetime, timedelta, timezone
 
 from flask import Blueprint, request
 
@@ -15,33 +15,20 @@ from ..domain import snapshots
 from ..domain.accounts import all_credentials
 from ..errors import TwilioError
 from ..request_log import readable
+from ..wire import integer, json_object
+from .guard import guard
 
 control = Blueprint("control", __name__, url_prefix="/_sim/v1")
+control.before_request(guard)
+
+# The clock stays well inside what datetime can hold, so every step scheduled after it can too.
+CLOCK_MIN = datetime(1970, 1, 1, tzinfo=timezone.utc)
+CLOCK_MAX = datetime(9000, 1, 1, tzinfo=timezone.utc)
 
 
-@control.before_request
-def _loopback_only():
-    if sim().settings.control_plane_public:
-        return
-    addr = request.remote_addr
-    if addr is None:  # in-process (no socket)
-        return
-    try:
-        if ipaddress.ip_address(addr.split("%")[0]).is_loopback:
-            return
-    except ValueError:
-        pass
-    raise TwilioError(20006, "The simulator control plane answers loopback clients only "
-                             "(start with --control-public to open it)")
-
-
-def _body() -> dict:
-    if request.is_json:
-        data = request.get_json(silent=True)
-        if not isinstance(data, dict):
-            raise TwilioError(400, "The request body must be a JSON object")
-        return data
-    return request.values.to_dict()
+def body() -> dict:
+    """A control call's JSON object (the guard has checked it is JSON)."""
+    return json_object(form=False)
 
 
 @control.get("/health")
@@ -62,7 +49,7 @@ def snapshot():
 
 @control.put("/snapshot")
 def restore():
-    return {"status": "restored", "records": snapshots.restore(sim(), _body())}
+    return {"status": "restored", "records": snapshots.restore(sim(), body())}
 
 
 @control.get("/credentials")
@@ -73,7 +60,8 @@ def credentials():
 @control.get("/journal")
 def journal():
     entries = sim().recent_requests()
-    limit = request.args.get("limit", type=int)
+    limit = integer("limit", None, minimum=1, maximum=sim().settings.journal_size,
+                    source=request.args)
     if limit:
         entries = entries[-limit:]
     return {"requests": [readable(e) for e in entries]}
@@ -92,27 +80,43 @@ def clock():
 
 @control.post("/clock/freeze")
 def freeze():
-    at = _body().get("at")
+    at = body().get("at")
     when = None
-    if at:
+    if at is not None and at != "":
         try:
             when = datetime.fromisoformat(str(at).replace("Z", "+00:00"))
         except ValueError:
-            raise TwilioError(400, "'at' must be an ISO 8601 timestamp") from None
+            raise TwilioError.invalid("at", "must be an ISO 8601 timestamp") from None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        if not CLOCK_MIN <= when < CLOCK_MAX:
+            raise TwilioError.invalid("at", f"must be from {CLOCK_MIN.year} to {CLOCK_MAX.year}")
     sim().clock.freeze(when)
     return sim().clock.state()
 
 
 @control.post("/clock/advance")
 def advance():
-    try:
-        seconds = float(_body().get("seconds", ""))
-    except ValueError:
-        raise TwilioError(400, "'seconds' must be a number of seconds") from None
+    seconds = body().get("seconds")
+    if isinstance(seconds, str):
+        try:
+            seconds = float(seconds)
+        except ValueError:
+            seconds = None
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) \
+            or not math.isfinite(seconds):
+        raise TwilioError.invalid("seconds", "must be a number of seconds")
     if seconds < 0:
-        raise TwilioError(400, "The clock only moves forward")
-    sim().clock.advance(seconds)
-    return sim().clock.state()
+        raise TwilioError.invalid("seconds", "the clock only moves forward")
+    clock_ = sim().clock
+    try:
+        too_far = clock_.now() + timedelta(seconds=seconds) >= CLOCK_MAX
+    except OverflowError:
+        too_far = True
+    if too_far:
+        raise TwilioError.invalid("seconds", f"would move the clock past {CLOCK_MAX.year}")
+    clock_.advance(seconds)
+    return clock_.state()
 
 
 @control.post("/clock/real")

@@ -167,13 +167,13 @@ def main_accounts(s) -> list[dict]:
 
 
 def default_account_sid(s, account_sid: str | None = None) -> str:
-    """The account a control-plane step acts for: the one named (400 when unknown), else
+    """The account a control-plane step acts for: the one named (20422 when unknown), else
     the first main account."""
     if account_sid is not None:
         if s.store.get("accounts", account_sid) is None:
-            raise TwilioError(400, f"No account {account_sid}")
+            raise TwilioError(20422, f"No account {account_sid}")
         return account_sid
     accounts = main_accounts(s)
     if not accounts:
-        raise TwilioError(400, "No account in the simulator")
+        raise TwilioError(20422, "No account in the simulator")
     return accounts[0]["sid"]

@@ -37,21 +37,31 @@ def new_incoming_number(s, account_sid: str, *, phone_number: str | None = None,
                         number_type: str = "local", country: str = "US",
                         friendly_name: str | None = None, sms_url: str | None = None,
                         voice_url: str | None = None, sid: str | None = None) -> dict:
-    """Create an owned number (a fresh valid one when ``phone_number`` is None)."""
-    if phone_number is None:
-        phone_number = pick_number(s, country, number_type)
+    """Create an owned number (a fresh valid one when ``phone_number`` is None). The check
+    that nobody owns it and the insert are one step under the store's lock."""
+    with s.store.lock:
         if phone_number is None:
-            raise TwilioError(21422, f"No {number_type} numbers are available in {country}")
-    else:
-        parsed = nrules.check_purchasable(phone_number)
-        phone_number = parsed.e164
-        country = parsed.country
-        if not nrules.matches_type(parsed, number_type):
-            number_type = nrules.number_type_of(parsed)
-    if owner_of(s, phone_number) is not None:
-        raise TwilioError(21422, f"The phone number {phone_number} is not available.")
+            phone_number = pick_number(s, country, number_type)
+            if phone_number is None:
+                raise TwilioError(21422, f"No {number_type} numbers are available in {country}")
+        else:
+            parsed = nrules.check_purchasable(phone_number)
+            phone_number = parsed.e164
+            country = parsed.country
+            if not nrules.matches_type(parsed, number_type):
+                number_type = nrules.number_type_of(parsed)
+        if owner_of(s, phone_number) is not None:
+            raise TwilioError(21422, f"The phone number {phone_number} is not available.")
+        return s.store.insert("incoming_phone_numbers",
+                              _number_record(s, account_sid, phone_number, country, number_type,
+                                             friendly_name, sms_url, voice_url, sid))
+
+
+def _number_record(s, account_sid: str, phone_number: str, country: str, number_type: str,
+                   friendly_name: str | None, sms_url: str | None, voice_url: str | None,
+                   sid: str | None) -> dict:
     now = s.now()
-    record = {
+    return {
         "sid": sid or s.ids.sid("PN"),
         "account_sid": account_sid,
         "phone_number": phone_number,
@@ -70,13 +80,20 @@ def new_incoming_number(s, account_sid: str, *, phone_number: str | None = None,
         "date_created": now,
         "date_updated": now,
     }
-    return s.store.insert("incoming_phone_numbers", record)
 
 
 def buy_number(s, account_sid: str, number_type: str | None, *, phone_number: str | None,
                area_code: str | None, settings: dict) -> dict:
     """Buy ``phone_number``, or any number of ``area_code`` (``number_type`` None: the
-    type the number has), then apply the request's ``settings``."""
+    type the number has), then apply the request's ``settings``: atomically, so two buyers
+    of one number never both get it, nor a half-configured number appear."""
+    with s.store.lock:
+        return _buy_number(s, account_sid, number_type, phone_number=phone_number,
+                           area_code=area_code, settings=settings)
+
+
+def _buy_number(s, account_sid: str, number_type: str | None, *, phone_number: str | None,
+                area_code: str | None, settings: dict) -> dict:
     if phone_number:
         parsed = nrules.check_purchasable(phone_number, number_type)
         if owner_of(s, parsed.e164) is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..errors import TwilioError
 
+MAX_DELAY_SECONDS = 1_000_000_000   # about 31 years: far enough, and the clock cannot overflow
 MESSAGING_DEFAULTS = {
     "queued": 0,          # seconds from accepted to queued (Messaging Service)
     "sending": 1,         # seconds from queued to sending
@@ -35,16 +36,27 @@ def messaging_settings(s) -> dict:
                                      if k in MESSAGING_DEFAULTS}}
 
 
+CALL_DELAYS = ("call_ringing", "call_answer", "call_duration")
+
+
+def call_delays(s) -> dict:
+    """Seconds between a call's status steps (a setting set to null takes its default)."""
+    current = messaging_settings(s)
+    return {k: MESSAGING_DEFAULTS[k] if current[k] is None else current[k] for k in CALL_DELAYS}
+
+
 def update_messaging_settings(s, changes: dict) -> dict:
     unknown = set(changes) - set(MESSAGING_DEFAULTS)
     if unknown:
-        raise TwilioError(400, f"Unknown messaging settings: {', '.join(sorted(unknown))}")
+        raise TwilioError(20422, f"Unknown messaging settings: {', '.join(sorted(unknown))}")
     for key, value in changes.items():
         if key in ("price", "price_unit"):
             if not isinstance(value, str):
-                raise TwilioError(400, f"{key} must be a string")
+                raise TwilioError(20422, f"{key} must be a string")
             continue
-        if value is not None and (not isinstance(value, (int, float)) or value < 0):
-            raise TwilioError(400, f"{key} must be a number of seconds >= 0 (or null)")
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float))
+                                  or not 0 <= value <= MAX_DELAY_SECONDS):
+            raise TwilioError(20422, f"{key} must be a number of seconds from 0 to "
+                                     f"{MAX_DELAY_SECONDS} (or null)")
     write_setting(s, "messaging", changes)
     return messaging_settings(s)

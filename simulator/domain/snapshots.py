@@ -16,7 +16,7 @@ def restore(s, data: dict) -> int:
     if data.get("format") != FORMAT or not isinstance(tables, dict) or not all(
             isinstance(t, dict) and all(isinstance(d, dict) for d in t.values())
             for t in tables.values()):
-        raise TwilioError(400, "A snapshot is {\"format\": 1, \"tables\": {name: {sid: record}}} "
+        raise TwilioError(20422, "A snapshot is {\"format\": 1, \"tables\": {name: {sid: record}}} "
                                "as GET /_sim/v1/snapshot returns it")
     s.load_snapshot(tables)
     return sum(len(t) for t in tables.values())

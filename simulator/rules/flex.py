@@ -11,6 +11,9 @@ PROVISIONING_SECONDS = 30       # Configuration inprogress -> ok after this long
 VERIFICATION_TTL_SECONDS = 600  # a code is good for ten minutes
 VERIFICATION_MAX_ATTEMPTS = 5
 PASSWORD_MIN = 8
+PASSWORD_MAX = 1024
+EMAIL_MAX = 254                 # RFC 5321's longest forward path
+FULL_NAME_MAX = 255
 FRIENDLY_NAME_MAX = 64
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _E164 = re.compile(r"^\+[1-9]\d{7,14}$")
@@ -31,11 +34,13 @@ def provision_status(configuration_status_: str | None) -> str:
 
 
 def check_sign_up(email, password, phone) -> tuple[str, str, str]:
-    if not isinstance(email, str) or not _EMAIL.match(email.strip()):
-        raise TwilioError.invalid("email", "must be an email address")
-    if not isinstance(password, str) or len(password) < PASSWORD_MIN:
-        raise TwilioError.invalid("password", f"must be at least {PASSWORD_MIN} characters")
-    if not isinstance(phone, str) or not _E164.match(phone.strip()):
+    if not isinstance(email, str) or len(email) > EMAIL_MAX or not _EMAIL.match(email.strip()):
+        raise TwilioError.invalid("email", f"must be an email address of at most {EMAIL_MAX} "
+                                           "characters")
+    if not isinstance(password, str) or not PASSWORD_MIN <= len(password) <= PASSWORD_MAX:
+        raise TwilioError.invalid("password", f"must be {PASSWORD_MIN} to {PASSWORD_MAX} "
+                                              "characters long")
+    if not isinstance(phone, str) or len(phone) > 32 or not _E164.match(phone.strip()):
         raise TwilioError.invalid("phone", "must be a phone number in E.164 form (+15551234567)")
     return email.strip().lower(), password, phone.strip()
 

@@ -199,10 +199,10 @@ def outcome(blocked_30032: bool, override: dict | None = None) -> tuple[str, int
 def check_carrier_override(status: str, error_code) -> int:
     """A recipient's simulated carrier outcome: undelivered or failed with a 3000x code."""
     if status not in ("undelivered", "failed"):
-        raise TwilioError(400, "status must be undelivered or failed")
+        raise TwilioError(20422, "status must be undelivered or failed")
     code = 30003 if error_code is None else error_code
     if code not in CARRIER_FAILURES:
-        raise TwilioError(400, "error_code must be one of "
+        raise TwilioError(20422, "error_code must be one of "
                                + ", ".join(str(c) for c in CARRIER_FAILURES))
     return code
 

@@ -18,6 +18,8 @@ class SimulatorHandle:
     # -- control plane ------------------------------------------------------------
     def control(self, method: str, path: str, json=None) -> dict | None:
         url = "/_sim/v1/" + path.lstrip("/")
+        if json is None and method.upper() not in ("GET", "HEAD"):
+            json = {}  # the control plane takes JSON on every call that changes something
         if self.app is None:
             resp = requests.request(method, self.target.rstrip("/") + url, json=json, timeout=30)
             status, body = resp.status_code, (resp.json() if resp.content else None)

@@ -46,9 +46,11 @@ def accept_invite(s, inv: dict, password, *, full_name=None, phone=None):
     with s.store.lock:
         user = user_by_email(s, inv["email"])
         if user is None:
-            if not isinstance(password, str) or len(password) < flex_rules.PASSWORD_MIN:
-                raise TwilioError.invalid("password", "choose a password of at least "
-                                          f"{flex_rules.PASSWORD_MIN} characters to accept")
+            if not isinstance(password, str) or not (
+                    flex_rules.PASSWORD_MIN <= len(password) <= flex_rules.PASSWORD_MAX):
+                raise TwilioError.invalid("password", "choose a password of "
+                                          f"{flex_rules.PASSWORD_MIN} to "
+                                          f"{flex_rules.PASSWORD_MAX} characters to accept")
             user = new_console_user(s, inv["email"], password, phone, full_name=full_name)
         elif not password_matches(user, password):
             raise TwilioError(20003, "Wrong password for the invited Console user")

@@ -10,6 +10,7 @@ from ...current import sim
 from ...domain.flex import instances
 from ...domain.flex.instances import configuration_of, configuration_status
 from ...errors import TwilioError
+from ...wire import json_object
 from . import bp, require_admin, url
 
 FIELDS = (
@@ -107,12 +108,8 @@ def check_changes(body, config: dict) -> dict:
 def update_configuration():
     config = _configuration()
     require_admin("the Flex Configuration")
-    try:
-        body = request.get_json(silent=True) if request.is_json else None
-    except RecursionError:
-        raise TwilioError(20422, "The Configuration JSON is nested too deeply") from None
-    if body is None:
+    if not request.is_json:
         raise TwilioError(20422, "POST /v1/Configuration takes a JSON object "
                                  "(Content-Type: application/json)")
-    changes = check_changes(body, config)
+    changes = check_changes(json_object(form=False), config)
     return to_wire(instances.update_configuration(sim(), config, changes))
