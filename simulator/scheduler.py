@@ -18,13 +18,42 @@ import itertools
 import logging
 import threading
 import time
+import traceback
 import weakref
 from datetime import timedelta
 
 from .dates import iso, parse_iso
 
 HANDLERS: dict = {}
+TICK_SECONDS = 0.5
 log = logging.getLogger("twilio_sim")
+
+
+class ErrorLog:
+    """Logs an error, with its traceback, the first time its kind is seen; later errors of
+    that kind are only counted (``counts``), so a failure that repeats on every pass of the
+    ticker does not flood the log, and the loop goes on."""
+
+    def __init__(self):
+        self.counts: dict[tuple, int] = {}
+        self._lock = threading.Lock()
+
+    def error(self, kind: tuple, message: str, *args) -> bool:
+        """Call from an ``except`` block; True when this one was logged."""
+        with self._lock:
+            seen = self.counts.get(kind, 0)
+            self.counts[kind] = seen + 1
+        if seen:
+            return False
+        log.exception(message + " (logged once; later errors of this kind are counted)", *args)
+        return True
+
+
+def _kind(exc: BaseException) -> tuple:
+    """An error's kind: its type and the line that raised it."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = (frames[-1].filename, frames[-1].lineno) if frames else ("?", 0)
+    return (type(exc).__name__, *where)
 
 
 def handler(kind: str):
@@ -43,6 +72,7 @@ class Scheduler:
         self._seq = itertools.count()
         self._local = threading.local()
         self._ticker = False
+        self.errors = ErrorLog()
         simulator.clock.on_advance(lambda now: self.run_due())
 
     def rebuild(self):
@@ -101,8 +131,9 @@ class Scheduler:
                 if fn is not None:
                     try:
                         fn(self.sim, t)
-                    except Exception:  # a step must never break the simulator
-                        log.exception("time-driven step %s failed", t["kind"])
+                    except Exception as e:  # a step must never break the simulator
+                        self.errors.error(("step", t["kind"], *_kind(e)),
+                                          "time-driven step %s failed", t["kind"])
                 ran += 1
         finally:
             self._local.running = False
@@ -118,17 +149,19 @@ class Scheduler:
                          daemon=True).start()
 
 
-def _tick(sim_ref):
+def _tick(sim_ref, interval: float = TICK_SECONDS):
+    """Run due steps every ``interval`` seconds of real time while the simulator lives. An
+    error is logged once per kind (``scheduler.errors``) and the ticker keeps ticking."""
     while True:
-        time.sleep(0.5)
+        time.sleep(interval)
         simulator = sim_ref()
         if simulator is None:
             return
         try:
             if not simulator.clock.frozen:
                 simulator.scheduler.run_due()
-        except Exception:  # keep ticking
-            log.exception("ticker pass failed")
+        except Exception as e:  # keep ticking
+            simulator.scheduler.errors.error(("ticker", *_kind(e)), "ticker pass failed")
         del simulator
 
 

@@ -1,17 +1,26 @@
-"""Fixtures: each behaviour runs over both transports, every response is checked.
+"""Fixtures: each behaviour runs over both transports; every response is checked.
 
 ``sim`` is a SimulatorHandle over one of two transports: ``inprocess`` (the
 SDK's calls go straight into the app, no socket) and ``server`` (a real
-waitress server on an ephemeral port, reset before each test). Its SDK client
-checks every JSON response against the official OpenAPI specs (tests/contract.py);
-a test whose responses break the schema fails.
+waitress server on an ephemeral port, reset before each test).
+
+Every response the suite receives from a simulator is checked against the official
+OpenAPI specs (tests/contract.py), whatever the client: the SDK, ``requests``, a
+Flask test client, a SimulatorHandle, ``mock()``, the pytest plugin. Two hooks see
+them all: every simulator app's WSGI entry point (``Flask.__call__`` of an app made by
+``create_app``, in-process or served from a thread) and, for simulators in other
+processes (``twilio-sim serve``), ``requests`` itself. A test that received a response breaking the
+contract fails at teardown.
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
+import flask
 import pytest
+import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -19,35 +28,102 @@ import contract  # noqa: E402
 from simulator import create_app  # noqa: E402
 from simulator.config import Settings  # noqa: E402
 from simulator.server import Server  # noqa: E402
-from simulator.testing import SimulatorHandle, SimulatorHttpClient  # noqa: E402
+from simulator.testing import SimulatorHandle  # noqa: E402
 
 pytest_plugins = ["pytester", "messaging_fixtures", "served", "flex_helpers"]
 
-CHECKED = {"responses": 0}
+# -- the contract hooks --------------------------------------------------------------------------
+def _content_type(headers) -> str | None:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value
+    return None
 
 
-class CheckedHttpClient(SimulatorHttpClient):
-    """Records every response's problems against the official schema."""
-
-    def __init__(self, target):
-        super().__init__(target)
-        self.problems: list[str] = []
-
-    def request(self, method, url, params=None, data=None, headers=None, auth=None,
-                timeout=None, allow_redirects=False):
-        resp = super().request(method, url, params, data, headers, auth, timeout, allow_redirects)
-        if contract.available():
-            CHECKED["responses"] += 1
-            self.problems += contract.check(method, url, resp.status_code, resp.text)
-        return resp
+_flask_call = flask.Flask.__call__
+CHECKED_HEADER = "X-Contract-Checked"
 
 
-class CheckedHandle(SimulatorHandle):
-    def __init__(self, target):
-        super().__init__(target)
-        self.http_client = CheckedHttpClient(target)
+def _checked_call(app, environ, start_response):
+    """Every response of every simulator app, checked on its way out."""
+    if "twilio_sim" not in app.extensions or not contract.available():
+        return _flask_call(app, environ, start_response)
+    method, host = environ.get("REQUEST_METHOD", "GET"), environ.get("HTTP_HOST")
+    path, query = environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", "")
+    seen: dict = {}
+
+    def start(status, headers, exc_info=None):
+        seen["status"], seen["headers"] = int(status.split()[0]), headers
+        # served from this process: tells the requests hook below it was checked here
+        return start_response(status, [*headers, (CHECKED_HEADER, "1")], exc_info)
+
+    result = _flask_call(app, environ, start)
+    try:
+        body = b"".join(result)
+    finally:
+        if hasattr(result, "close"):
+            result.close()
+    contract.RECORDER.record(contract.check_exchange(
+        method, path, host, query, seen["status"], body.decode("utf-8", "replace"),
+        _content_type(seen["headers"])))
+    return [body]
 
 
+_session_send = requests.Session.send
+
+
+def _checked_send(session, request, **kwargs):
+    """Responses of simulators in other processes (``twilio-sim serve``): waitress names
+    itself ``twilio-sim``; those served from this process were checked above."""
+    response = _session_send(session, request, **kwargs)
+    if contract.available() and response.headers.get("Server") == "twilio-sim" \
+            and CHECKED_HEADER not in response.headers:
+        parts = requests.utils.urlparse(request.url)
+        contract.RECORDER.record(contract.check_exchange(
+            request.method, parts.path, request.headers.get("Host"), parts.query,
+            response.status_code, response.text, response.headers.get("Content-Type")))
+    return response
+
+
+def pytest_configure(config):
+    if not contract.available() and os.environ.get("CI") == "true":
+        raise pytest.UsageError(
+            f"CI=true but the official specs folder {contract.SPECS} is absent: the contract "
+            "checks would be off. Set TWILIO_SIM_SPECS to the twilio-oai specs folder.")
+    if contract.error_codes() is None and os.environ.get("CI") == "true":
+        raise pytest.UsageError(
+            f"CI=true but Twilio's error list {contract.ERROR_CODES} is absent: error codes "
+            "would go unchecked. Set TWILIO_SIM_ERROR_CODES to twilio-error-codes.json.")
+    flask.Flask.__call__ = _checked_call
+    requests.Session.send = _checked_send
+
+
+def pytest_unconfigure(config):
+    flask.Flask.__call__ = _flask_call
+    requests.Session.send = _session_send
+
+
+@pytest.fixture(autouse=True)
+def _contract():
+    """Fails the test if any response it received broke the official contract."""
+    mark = contract.RECORDER.mark()
+    yield
+    problems = contract.RECORDER.since(mark)
+    assert not problems, "responses that break the official contract:\n" + "\n".join(
+        dict.fromkeys(problems))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if contract.available():
+        terminalreporter.write_line(
+            f"contract: {contract.RECORDER.checked} responses checked against the official "
+            f"specs in {contract.SPECS}")
+    else:
+        terminalreporter.write_line(f"contract: specs folder {contract.SPECS} is absent; "
+                                    "responses were NOT checked (CI=true makes this an error)")
+
+
+# -- the simulator under test ------------------------------------------------------------------
 @pytest.fixture(scope="session")
 def live_server():
     app = create_app(Settings())
@@ -61,18 +137,16 @@ def live_server():
 def sim(request):
     if request.param == "server":
         server = request.getfixturevalue("live_server")
-        handle = CheckedHandle(server.base_url)
+        handle = SimulatorHandle(server.base_url)
         handle.reset()
         handle.real_time()
         app = None
     else:
         app = create_app(Settings())
-        handle = CheckedHandle(app)
+        handle = SimulatorHandle(app)
     yield handle
     if app is not None:
         app.extensions["twilio_sim"].close()
-    problems = handle.http_client.problems
-    assert not problems, "responses that break the official schema:\n" + "\n".join(problems)
 
 
 class RawHttp:
@@ -83,7 +157,6 @@ class RawHttp:
         self.target = target
 
     def __call__(self, method, path, *, auth=None, headers=None, data=None, json=None):
-        import requests
         if isinstance(self.target, str):
             r = requests.request(method, self.target + path, auth=auth, headers=headers,
                                  data=data, json=json, timeout=30)
@@ -106,13 +179,3 @@ def http(sim):
 def client(sim):
     """A twilio.rest.Client of the main account, over the test's transport."""
     return sim.client()
-
-
-def pytest_terminal_summary(terminalreporter):
-    if contract.available():
-        terminalreporter.write_line(
-            f"contract: {CHECKED['responses']} SDK responses checked against the official "
-            f"schemas in {contract.SPECS}")
-    else:
-        terminalreporter.write_line(f"contract: specs folder {contract.SPECS} is absent; "
-                                    "responses were not checked")

@@ -222,26 +222,19 @@ def test_sigkill_during_a_write_burst_loses_no_acknowledged_write(serve, tmp_pat
 
 # -- compaction ------------------------------------------------------------------------------------
 @contextlib.contextmanager
-def quiescent(store: Store, folder: Path, single: bool = True, past: int = -1,
-              timeout: float = TIMEOUT):
-    """Hold the store lock once no compaction is pending or half done (with
-    ``single``: the folder holds exactly state.json plus the open segment; with
-    ``past``: state.json has folded a segment beyond that one)."""
-    journal = store._storage.journal
-    deadline = time.monotonic() + timeout
-    while True:
-        with store.lock:
-            # segments before state.json: a compaction renames state.json, then unlinks
-            names = [int(p.name.split(".")[1]) for p in _segments(folder)]
-            folded = _folded(folder)
-            settled = (not journal._wake.is_set() and names and names[-1] == journal._segment
-                       and all(n > folded for n in names) and (len(names) == 1 or not single)
-                       and folded > past)
-            if settled:
-                yield folded
-                return
-        assert time.monotonic() < deadline, "the journal never settled"
-        time.sleep(0.02)
+def quiescent(store: Store, folder: Path, single: bool = True, past: int = -1):
+    """Hold the store lock once no compaction is due or running (``Store.settle``: it waits
+    for the journal's own signal, not on a clock). With ``single``, the folder then holds
+    exactly state.json plus the open segment; with ``past``, state.json has folded a segment
+    beyond that one."""
+    assert store.settle(TIMEOUT), "the journal never settled"
+    with store.lock:
+        names = [int(p.name.split(".")[1]) for p in _segments(folder)]
+        folded = _folded(folder)
+        assert names and all(n > folded for n in names), (names, folded)
+        assert len(names) == 1 or not single, names
+        assert folded > past, (folded, past)
+        yield folded
 
 
 def _copy_folder(src: Path, dst: Path) -> Path:

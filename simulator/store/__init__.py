@@ -19,7 +19,11 @@ from .journal import FolderInUse, Journal
 from .tinystore import IndexedTable, JournalStorage, SimTinyDB
 
 Predicate = Callable[[dict], bool]
-__all__ = ["Store", "FolderInUse"]
+__all__ = ["Store", "FolderInUse", "UndeclaredTable"]
+
+
+class UndeclaredTable(LookupError):
+    """A table name nobody declared (tables.py declares the simulator's)."""
 
 
 def _not_found(table: str, sid: str) -> TwilioError:
@@ -43,7 +47,12 @@ class Store:
         self._owners[table] = owner
 
     def _table(self, name: str) -> IndexedTable:
-        return self._db.table(name, owner_field=self._owners.get(name, "account_sid"))
+        try:
+            owner = self._owners[name]
+        except KeyError:  # a typo must not quietly make a new, empty table
+            raise UndeclaredTable(f"table {name!r} was never declared with Store.define() "
+                                  f"(declared: {', '.join(sorted(self._owners))})") from None
+        return self._db.table(name, owner_field=owner)
 
     def is_empty(self) -> bool:
         with self.lock:
@@ -151,6 +160,12 @@ class Store:
 
     def clear(self):
         self.load({})
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait for the journal's background compaction, if one is due or running (see
+        ``Journal.settle``); an in-memory store is always settled."""
+        journal = self._storage.journal
+        return journal.settle(timeout) if journal else True
 
     def close(self):
         self._storage.close()

@@ -46,6 +46,8 @@ class Journal:
         self._dirty = False
         self._stop = threading.Event()
         self._wake = threading.Event()
+        self._idle = threading.Condition()  # notified when a background compaction ends
+        self._compacting = False
         self._thread: threading.Thread | None = None
         self._lock_file = None
 
@@ -165,13 +167,29 @@ class Journal:
                 break
             try:
                 if woke:
-                    self._wake.clear()
+                    with self._idle:
+                        self._wake.clear()
+                        self._compacting = True
                     self.compact()
                 else:
                     self.sync()
             except Exception:  # keep journaling; the next round (or close) tries again
                 log.exception("twilio-sim journal: background %s failed",
                               "compaction" if woke else "fsync")
+            finally:
+                if woke:
+                    with self._idle:
+                        self._compacting = False
+                        self._idle.notify_all()
+
+    def settle(self, timeout: float | None = None) -> bool:
+        """Wait until no background compaction is asked for or running (True), or for
+        ``timeout`` seconds (False). A caller that then holds the store lock sees the folder
+        as the last compaction left it: ``state.json`` and the open segment."""
+        with self._idle:
+            return self._idle.wait_for(
+                lambda: self._stop.is_set() or not (self._wake.is_set() or self._compacting),
+                timeout)
 
     def sync(self):
         with self.lock:

@@ -55,7 +55,7 @@ def test_closed_account_cannot_reopen(client):
     client.api.v2010.accounts(sub.sid).update(status="closed")
     with pytest.raises(TwilioRestException) as e:
         client.api.v2010.accounts(sub.sid).update(status="active")
-    assert e.value.status == 400
+    assert e.value.status == 400 and e.value.code == 20422
     assert client.api.v2010.accounts(sub.sid).fetch().status == "closed"
 
 
@@ -116,4 +116,5 @@ def test_suspended_account_credentials_are_refused(sim, client):
 def test_friendly_name_over_64_chars_is_rejected(client):
     with pytest.raises(TwilioRestException) as e:
         client.api.v2010.accounts.create(friendly_name="x" * 65)
-    assert e.value.status == 400
+    assert e.value.status == 400 and e.value.code == 20422
+    assert "x" * 65 not in [a.friendly_name for a in client.api.v2010.accounts.list()]

@@ -41,15 +41,15 @@ def test_malformed_list_input_is_400(http, sim, query):
 def test_bad_input_changes_nothing(http, sim):
     auth = (sim.account_sid, sim.auth_token)
     before = http("GET", "/_sim/v1/snapshot")[2]
-    status, _, _ = http("POST", "/api/2010-04-01/Accounts.json", auth=auth, data={"FriendlyName": "x" * 200})
-    assert status == 400
+    _twilio_error(*http("POST", "/api/2010-04-01/Accounts.json", auth=auth,
+                        data={"FriendlyName": "x" * 200}), 20422, 400)
     assert json.loads(http("GET", "/_sim/v1/snapshot")[2]) == json.loads(before)
 
 
 def test_malformed_snapshot_is_400_in_twilio_shape(http):
     _twilio_error(*http("PUT", "/_sim/v1/snapshot", data="{not json",
-                        headers={"Content-Type": "application/json"}), 400, 400)
-    _twilio_error(*http("PUT", "/_sim/v1/snapshot", json={"format": 1, "tables": [1, 2]}), 400, 400)
+                        headers={"Content-Type": "application/json"}), 20422, 400)
+    _twilio_error(*http("PUT", "/_sim/v1/snapshot", json={"format": 1, "tables": [1, 2]}), 20422, 400)
 
 
 def test_garbage_authorization_header_is_401(http, sim):

@@ -68,6 +68,9 @@ def test_flex_flows_crud_and_validation(owner):
                         integration_type="task", integration_workspace_sid="WS" + "c" * 32,
                         integration_workflow_sid="WW" + "d" * 32, integration_channel="chat")
     assert task.integration["timeout"] == 86400 and task.integration["priority"] == 0
+    fetched = owner.flex_api.v1.flex_flow(task.sid).fetch()
+    assert (fetched.sid, fetched.channel_type, fetched.integration_type) == (task.sid, "web", "task")
+    assert fetched.url == f"https://flex-api.twilio.com/v1/FlexFlows/{task.sid}"
     assert [f.sid for f in flows.list(friendly_name="Web")] == [task.sid]
     assert {f.sid for f in flows.list()} == {studio.sid, task.sid}
     assert owner.flex_api.v1.flex_flow(studio.sid).update(integration_retry_count=1).integration["retry_count"] == 1
@@ -77,10 +80,10 @@ def test_flex_flows_crud_and_validation(owner):
     assert _error(lambda: flows.create(friendly_name="x", chat_service_sid="nope",
                                        channel_type="web")).code == 20422
     assert _error(lambda: flows.create(friendly_name="x", chat_service_sid="IS" + "a" * 32,
-                                       channel_type="web", integration_type="external")).status == 400
+                                       channel_type="web", integration_type="external")).code == 20422
     assert len(flows.list()) == 2
     owner.flex_api.v1.flex_flow(task.sid).delete()
-    assert _error(lambda: owner.flex_api.v1.flex_flow(task.sid).fetch()).status == 404
+    assert _error(lambda: owner.flex_api.v1.flex_flow(task.sid).fetch()).code == 20404
 
 
 def test_web_channels_and_channels(owner):
@@ -89,11 +92,14 @@ def test_web_channels_and_channels(owner):
     web = owner.flex_api.v1.web_channel.create(flex_flow_sid=flow.sid, identity="cust-1",
                                                customer_friendly_name="Customer", chat_friendly_name="Chat")
     assert web.sid.startswith("CH") and web.flex_flow_sid == flow.sid
+    fetched = owner.flex_api.v1.web_channel(web.sid).fetch()
+    assert (fetched.sid, fetched.flex_flow_sid) == (web.sid, flow.sid)
+    assert fetched.url == f"https://flex-api.twilio.com/v1/WebChannels/{web.sid}"
     assert [w.sid for w in owner.flex_api.v1.web_channel.list()] == [web.sid]
     assert owner.flex_api.v1.web_channel(web.sid).update(chat_status="inactive").sid == web.sid
     assert _error(lambda: owner.flex_api.v1.web_channel(web.sid).update(chat_status="open")).code == 20422
     owner.flex_api.v1.web_channel(web.sid).delete()
-    assert _error(lambda: owner.flex_api.v1.web_channel(web.sid).fetch()).status == 404
+    assert _error(lambda: owner.flex_api.v1.web_channel(web.sid).fetch()).code == 20404
     assert _error(lambda: owner.flex_api.v1.web_channel.create(
         flex_flow_sid="FO" + "0" * 32, identity="c", customer_friendly_name="C",
         chat_friendly_name="C")).code == 20422
@@ -104,7 +110,7 @@ def test_web_channels_and_channels(owner):
     assert [c.sid for c in owner.flex_api.v1.channel.list()] == [ch.sid]
     assert _error(lambda: owner.flex_api.v1.channel.create(flex_flow_sid=flow.sid, identity="x",
                                                            chat_user_friendly_name="C",
-                                                           chat_friendly_name="")).status == 400
+                                                           chat_friendly_name="")).code == 20422
     owner.flex_api.v1.channel(ch.sid).delete()
     assert owner.flex_api.v1.channel.list() == []
 
@@ -121,8 +127,8 @@ def test_flex_users_fetch_update_list(sim, api, owner, cc):
         e = _error(lambda: owner.flex_api.v2.flex_user(cc["instance_sid"], sid).update(**bad))
         assert e.code == 20422
     assert owner.flex_api.v2.flex_user(cc["instance_sid"], sid).fetch().email == "al2@example.com"
-    assert _error(lambda: owner.flex_api.v2.flex_user(cc["instance_sid"], "FU" + "0" * 32).fetch()).status == 404
-    assert _error(lambda: sim.client().flex_api.v2.flex_user(cc["instance_sid"], sid).fetch()).status == 404
+    assert _error(lambda: owner.flex_api.v2.flex_user(cc["instance_sid"], "FU" + "0" * 32).fetch()).code == 20404
+    assert _error(lambda: sim.client().flex_api.v2.flex_user(cc["instance_sid"], sid).fetch()).code == 20404
     listed = api.ok("GET", f"/flex-api/v2/Instances/{cc['instance_sid']}/Users?PageSize=2", token=cc["admin"])
     assert len(listed["users"]) == 2 and listed["meta"]["next_page_url"]
     everyone = api.ok("GET", f"/flex-api/v2/Instances/{cc['instance_sid']}/Users", token=cc["agent"])
@@ -140,9 +146,11 @@ def test_malformed_json_is_400_never_500(api, cc):
 def test_flex_workspace_and_workflow_cannot_be_deleted(owner, cc):
     config = owner.flex_api.v1.configuration().fetch()
     e = _error(lambda: owner.taskrouter.v1.workspaces(config.taskrouter_workspace_sid).delete())
-    assert e.status == 409
+    assert (e.status, e.code) == (409, 20409)
     ws = owner.taskrouter.v1.workspaces(config.taskrouter_workspace_sid)
     e = _error(lambda: ws.workflows(config.taskrouter_target_workflow_sid).delete())
-    assert e.status == 409
-    assert ws.fetch().friendly_name == "Flex Task Assignment"
-    assert len(ws.workflows.list()) == 1
+    assert (e.status, e.code) == (409, 20409)
+    assert ws.fetch().friendly_name == "Flex Task Assignment"  # docs: the Flex workspace's name
+    workflow = ws.workflows(config.taskrouter_target_workflow_sid).fetch()
+    assert workflow.friendly_name == "Assign to Anyone" and workflow.workspace_sid == ws.fetch().sid
+    assert [w.sid for w in ws.workflows.list()] == [workflow.sid]

@@ -114,16 +114,17 @@ def test_user_changes_admin_only(sim, api, cc):
 
 def test_console_instance_changes_refused_for_supervisor(api, cc):
     # a Supervisor's Console session cannot add users or change SSO (see test_flex_users too)
-    status, _ = api.invite(cc["supervisor_session"], cc["account_sid"], "q@example.com", "admin")
-    assert status == 403
+    status, err = api.invite(cc["supervisor_session"], cc["account_sid"], "q@example.com", "admin")
+    assert status == 403 and err["code"] == 20403
+    assert api.ok("GET", "/_sim/v1/flex/invites?email=q@example.com")["invites"] == []
 
 
 def test_flex_token_reaches_only_its_own_account(sim, api, cc):
     other = api.sign_up("other@example.com")
     elsewhere = api.create_flex_account(other, "Elsewhere")
-    status, _ = api.call("GET", f"/flex-api/v2/Instances/{elsewhere['flex_instance_sid']}/Users",
-                         token=cc["admin"])
-    assert status == 404
+    status, err = api.call("GET", f"/flex-api/v2/Instances/{elsewhere['flex_instance_sid']}/Users",
+                           token=cc["admin"])
+    assert status == 404 and err["code"] == 20404
 
 
 def test_insights_user_roles_follow_the_flex_role(sim, api, cc):
@@ -151,6 +152,6 @@ def test_the_token_also_travels_as_x_flex_jwe(api, cc):
     assert status == 200 and json.loads(text)["roles"] == ["supervisor"]
     status, _, text = api.http("POST", "/flex-api/v1/Configuration",
                                headers={"X-Flex-JWE": cc["supervisor"]}, json={"ui_language": "x"})
-    assert status == 403
-    status, _, _ = api.http("GET", "/flex-api/v1/Configuration", headers={"X-Flex-JWE": "FXforged"})
-    assert status == 401
+    assert status == 403 and json.loads(text)["code"] == 20403
+    status, _, text = api.http("GET", "/flex-api/v1/Configuration", headers={"X-Flex-JWE": "FXforged"})
+    assert status == 401 and json.loads(text)["code"] == 20003

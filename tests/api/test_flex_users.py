@@ -3,6 +3,7 @@ import json
 
 import pytest
 
+from flex_helpers import JsonBody
 
 
 def _worker(sim, cc, sid):
@@ -90,11 +91,30 @@ def test_sso_agent_is_a_flex_user_and_worker_with_agent_channels(sim, cc):
     attrs = json.loads(_worker(sim, cc, agent["worker_sid"]).fetch().attributes)
     assert attrs == {"roles": ["agent"], "full_name": "Al Agent", "email": "al@example.com",
                      "contact_uri": "client:al_40example_2Ecom"}
-    config = owner.flex_api.v1.configuration().fetch()
-    expected = {c["name"]: c["capacity"] for c in config.taskrouter_worker_channels["agent"]}
     channels = {c.task_channel_unique_name: c.configured_capacity
                 for c in _worker(sim, cc, agent["worker_sid"]).worker_channels.list()}
-    assert channels == expected
+    # the README's defaults for agents (Twilio documents none)
+    assert channels == {"default": 1, "voice": 1, "chat": 2, "sms": 2, "video": 1}
+
+
+def test_agent_capacities_come_from_the_configuration(sim, api, cc):
+    """Change the Configuration's agent channels, and the next SSO agent gets them."""
+    owner = sim.client(cc["account_sid"], cc["auth_token"])
+    agent_channels = [{"name": "default", "availability": True, "capacity": 1},
+                      {"name": "voice", "availability": True, "capacity": 1},
+                      {"name": "chat", "availability": True, "capacity": 5},
+                      {"name": "sms", "availability": True, "capacity": 4},
+                      {"name": "video", "availability": False, "capacity": 0}]
+    config = owner.flex_api.v1.configuration().fetch()
+    owner.flex_api.v1.configuration().update(body=JsonBody(
+        account_sid=cc["account_sid"],
+        taskrouter_worker_channels={**config.taskrouter_worker_channels, "agent": agent_channels}))
+    status, newcomer = api.sso(cc["instance_sid"], roles=["agent"], full_name="New Agent",
+                               email="new@example.com")
+    assert status == 201, newcomer
+    channels = {c.task_channel_unique_name: c.configured_capacity
+                for c in _worker(sim, cc, newcomer["worker_sid"]).worker_channels.list()}
+    assert channels == {"default": 1, "voice": 1, "chat": 5, "sms": 4, "video": 0}
 
 
 def test_sso_later_sign_in_updates_roles_and_keeps_the_user(sim, api, cc):

@@ -4,7 +4,7 @@ import textwrap
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
-from simulator.testing import SimulatorHttpClient, mock
+from simulator.testing import SimulatorHandle, SimulatorHttpClient, mock
 
 
 def code_under_test(account_sid, auth_token):
@@ -49,14 +49,15 @@ def test_each_mock_is_a_fresh_simulator():
         assert len(Client(second.account_sid, second.auth_token).api.v2010.accounts.list()) == count - 1
 
 
-def test_http_client_follows_next_page_urls_over_a_socket(live_server, sim):
-    client = Client(sim.account_sid, sim.auth_token,
+def test_http_client_follows_next_page_urls_over_a_socket(live_server):
+    served = SimulatorHandle(live_server.base_url)
+    served.reset()  # the server this test talks to, whatever ran on it before
+    client = Client(served.account_sid, served.auth_token,
                     http_client=SimulatorHttpClient(live_server.base_url))
-    sim.reset()
-    for i in range(5):
-        client.api.v2010.accounts.create(friendly_name=f"n{i}")
+    made = {client.api.v2010.accounts.create(friendly_name=f"n{i}").sid for i in range(5)}
     sids = [a.sid for a in client.api.v2010.accounts.stream(page_size=2)]
-    assert len(sids) == len(set(sids)) == 7
+    # the main account, the fixtures' subaccount and the five
+    assert len(sids) == len(set(sids)) == 7 and made <= set(sids)
 
 
 def test_pytest_plugin_fixtures(pytester):

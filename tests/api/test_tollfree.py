@@ -1,4 +1,6 @@
 """Toll-free verification (messaging v1) and the 30032 rule, through the real SDK."""
+import json
+
 import pytest
 from twilio.base.exceptions import TwilioRestException
 
@@ -111,7 +113,7 @@ def test_list_filters_fetch_update_delete(sim, client):
     assert _code(lambda: verifications(a.sid).fetch()) == 20404
 
 
-def test_reject_then_resubmit(sim, client, frozen):
+def test_reject_then_resubmit(sim, client, http, frozen):
     _, toll_free = numbers(client)
     verifications = client.messaging.v1.tollfree_verifications
     v = _verify(client, toll_free.sid)
@@ -127,9 +129,12 @@ def test_reject_then_resubmit(sim, client, frozen):
     again = verifications(v.sid).update(opt_in_image_urls=["https://www.example.com/new.png"],
                                         edit_reason="added evidence")
     assert again.status == "PENDING_REVIEW" and again.rejection_reason is None
-    with pytest.raises(RuntimeError):   # an approved verification cannot be rejected
-        sim.control("POST", f"tollfree-verifications/{v.sid}/approve")
-        sim.control("POST", f"tollfree-verifications/{v.sid}/reject", json={})
+    approved = sim.control("POST", f"tollfree-verifications/{v.sid}/approve")
+    assert approved["status"] == "TWILIO_APPROVED"
+    # an approved verification cannot be rejected
+    status, _, body = http("POST", f"/_sim/v1/tollfree-verifications/{v.sid}/reject", json={})
+    assert status == 400 and json.loads(body)["code"] == 20422
+    assert verifications(v.sid).fetch().status == "TWILIO_APPROVED"
 
 
 def test_auto_approval_after_simulated_seconds(sim, client, frozen):

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "simulator"
-DOORS = ("products", "console", "flex_ui", "control")
+DOORS = ("products", "console", "flex_ui", "control", "web")
 
 
 def modules(root: Path) -> dict[str, Path]:
@@ -196,3 +198,20 @@ def test_no_issue_markers():
     for path in PACKAGE.rglob("*.py"):
         for number, line in enumerate(path.read_text().splitlines(), 1):
             assert not re.search(r"\bissue \d+\b", line, re.I), f"{path}:{number}: {line.strip()}"
+
+
+def test_every_time_driven_step_is_registered_without_the_app():
+    """A Simulator alone (no Flask app, no doors imported) knows every step kind the package
+    declares with ``@handler("...")``."""
+    declared, constants, named = set(), {}, set()
+    for path in PACKAGE.rglob("*.py"):
+        text = path.read_text()
+        declared |= set(re.findall(r'@handler\("([^"]+)"\)', text))
+        named |= set(re.findall(r'@handler\((?:\w+\.)?([A-Z_]+)\)', text))
+        constants.update(re.findall(r'^([A-Z_]+) = "([^"]+)"', text, re.M))
+    declared |= {constants[name] for name in named}
+    code = ("import simulator.runtime, simulator.scheduler as s; "
+            "print(' '.join(sorted(s.HANDLERS)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=PACKAGE.parent, check=True).stdout.split()
+    assert declared <= set(out), declared - set(out)

@@ -170,8 +170,8 @@ def test_toll_free_rule():
     assert m.outcome(True, failed) == ("undelivered", 30032)   # the toll-free block wins
     assert m.check_carrier_override("undelivered", None) == 30003
     assert m.check_carrier_override("failed", 30007) == 30007
-    assert code(lambda: m.check_carrier_override("delivered", None)) == 400
-    assert code(lambda: m.check_carrier_override("failed", 21211)) == 400
+    assert code(lambda: m.check_carrier_override("delivered", None)) == 20422
+    assert code(lambda: m.check_carrier_override("failed", 21211)) == 20422
     assert m.tollfree_restricted([]) and m.tollfree_restricted(["TWILIO_REJECTED"])
     assert not m.tollfree_restricted(["TWILIO_REJECTED", "TWILIO_APPROVED"])
 

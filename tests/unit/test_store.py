@@ -7,7 +7,7 @@ import threading
 import pytest
 
 from simulator.errors import TwilioError
-from simulator.store import Store
+from simulator.store import Store, UndeclaredTable
 
 
 def _store(data_dir=None, **kw) -> Store:
@@ -33,13 +33,46 @@ def _sids(docs):
     return [d["sid"] for d in docs]
 
 
+# -- tables --------------------------------------------------------------------------------
+def test_an_undeclared_table_is_refused_not_created(store):
+    """A typo in a table name must fail loudly, not read or write a new empty table."""
+    for call in (lambda: store.insert("thigns", _thing("T1")), lambda: store.get("thigns", "T1"),
+                 lambda: store.owned("thigns", "o1"), lambda: store.find("thigns", bool),
+                 lambda: store.update("thigns", "T1", {}), lambda: store.delete("thigns", "T1"),
+                 lambda: store.count("thigns", "o1")):
+        with pytest.raises(UndeclaredTable, match="thigns"):
+            call()
+    assert "thigns" not in store.dump()
+    store.insert("things", _thing("T1"))
+    assert store.get("things", "T1")["owner"] == "o1"
+
+
+def test_every_table_the_simulator_uses_is_declared():
+    """Every table name the simulator passes to the store is in tables.py."""
+    import ast
+    from pathlib import Path
+
+    from simulator import tables
+    root = Path(tables.__file__).parent
+    used = set()
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                    and node.func.attr in ("get", "require", "insert", "update", "delete",
+                                           "owned", "pager", "find", "count") \
+                    and isinstance(getattr(node.func.value, "attr", None), str) \
+                    and node.func.value.attr == "store" and node.args \
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                used.add(node.args[0].value)
+    assert used and used <= set(tables.TABLES), sorted(used - set(tables.TABLES))
+
+
 # -- single records ----------------------------------------------------------------------
 def test_insert_and_get_round_trip(store):
     doc = _thing("T1")
     assert store.insert("things", doc) == doc
     assert store.get("things", "T1") == doc
     assert store.get("things", "T2") is None
-    assert store.get("nowhere", "T1") is None
 
 
 def test_insert_keeps_no_reference_to_the_callers_dict(store):
