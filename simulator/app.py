@@ -6,16 +6,25 @@ from werkzeug.exceptions import HTTPException
 
 from .config import Settings
 from .console import console
+from .control.contact_center import contact_center_control
+from .control.faults import faults
 from .control.flex import control_flex
 from .control.messaging import messaging_control
 from .control.routes import control
 from .current import sim
-from .errors import CATALOGUE, TwilioError
+from .errors import TwilioError
 from .flex_ui import flex_ui
 from .hosts import HostRouter, public_path
 from .products import blueprints
 from .request_log import record
 from .runtime import Simulator
+from .wire import check_utf8
+
+
+# the Twilio code of an HTTP error werkzeug raises (other 4xx: 20422, 5xx: 20500)
+HTTP_CODES = {413: 20413}
+# the codes whose 401 asks for HTTP Basic credentials (a Flex sign-in's 401 does not)
+BASIC_AUTH_CODES = (20003, 20005)
 
 
 def create_app(settings: Settings | None = None) -> Flask:
@@ -23,9 +32,14 @@ def create_app(settings: Settings | None = None) -> Flask:
     app = Flask("simulator")
     app.json.sort_keys = False
     app.json.compact = True
+    # OPTIONS is a method like any other: 405 (20004) where the route does not take it.
+    # No page of the simulator is called cross-origin, so no CORS preflight is answered.
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
 
-    for bp in (*blueprints(), control, console, flex_ui, control_flex, messaging_control):
+    for bp in (*blueprints(), control, console, flex_ui, control_flex, messaging_control, faults,
+               contact_center_control):
         app.register_blueprint(bp)
+    app.before_request(check_utf8)
     app.before_request(_run_due_steps)
     app.after_request(record)
     _register_errors(app)
@@ -51,7 +65,7 @@ def _register_errors(app: Flask):
     def twilio_error(e: TwilioError):
         if e.unnamed:  # a 20404 raised below the doors: name the path that was asked for
             e = TwilioError.not_found(public_path(request.path))
-        if e.status == 401:  # as Twilio does, so curl and browsers know to send credentials
+        if e.code in BASIC_AUTH_CODES:  # as Twilio does, so curl and browsers send credentials
             return e.body(), 401, {"WWW-Authenticate": 'Basic realm="Twilio API"'}
         return e.body(), e.status
 
@@ -63,7 +77,7 @@ def _register_errors(app: Flask):
             err = TwilioError(20004, f"Method {request.method} is not allowed on "
                                      f"{public_path(request.path)}")
         else:
-            code = e.code if e.code in CATALOGUE else 400
+            code = HTTP_CODES.get(e.code, 20500 if e.code >= 500 else 20422)
             err = TwilioError(code, e.description, status=e.code)
         return err.body(), err.status
 
