@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, request
 from werkzeug.exceptions import HTTPException
 
+from .bridge import event_bridge
 from .config import Settings
 from .console import console
 from .control.contact_center import contact_center_control
@@ -18,6 +19,7 @@ from .hosts import HostRouter, public_path
 from .products import blueprints
 from .request_log import record
 from .runtime import Simulator
+from .web import pages
 from .wire import check_utf8
 
 
@@ -37,7 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
 
     for bp in (*blueprints(), control, console, flex_ui, control_flex, messaging_control, faults,
-               contact_center_control):
+               contact_center_control, event_bridge, *pages):
         app.register_blueprint(bp)
     app.before_request(check_utf8)
     app.before_request(_run_due_steps)

@@ -4,8 +4,8 @@ Credentials are ``AccountSid:AuthToken``, an API key ``SK...:secret`` of an
 account, or an account's test credentials (a separate test AccountSid and
 AuthToken). Main-account credentials reach the main account and the 2010
 resources of its subaccounts; a subaccount reaches only itself. Standard API
-keys cannot manage Accounts or Keys. Test credentials may only POST to
-IncomingPhoneNumbers, Messages and Calls.
+keys cannot manage Accounts, Keys or Auth Tokens (nor can Restricted keys). Test
+credentials may only POST to IncomingPhoneNumbers, Messages and Calls.
 """
 from __future__ import annotations
 
@@ -81,7 +81,9 @@ def path_account(account_sid: str) -> dict:
 
 
 def require_account_manager():
-    """Accounts and Keys are managed with account credentials or a main key only."""
+    """Accounts, Keys and Auth Tokens are managed with account credentials or a main key
+    only (Standard and Restricted keys: 20003)."""
     p = principal()
     if p.via == "api_key" and p.key_type != "main":
-        raise TwilioError(20003, "Standard API keys cannot manage Accounts or Keys")
+        raise TwilioError(20003, f"{(p.key_type or 'standard').capitalize()} API keys cannot "
+                                 "manage Accounts, Keys or Auth Tokens")

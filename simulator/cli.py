@@ -19,7 +19,8 @@ from .domain.accounts import main_accounts
 from .domain.fixtures import FixturesError, read_fixtures
 from .runtime import Simulator
 from .scenarios.cli import add_commands as add_scenario_commands
-from .server import Server
+from .domain.taskrouter.event_bridge import urls as event_bridge_urls
+from .server import EventBridgePortInUse, Server
 from .store import FolderInUse
 
 PROG = "twilio-sim"
@@ -93,7 +94,11 @@ def _check_fixtures(settings: Settings):
 
 def _bind(args) -> Server:
     try:
-        return Server(host=args.host, port=args.port, threads=args.threads)
+        return Server(host=args.host, port=args.port, threads=args.threads,
+                      ws_port=args.ws_port)
+    except EventBridgePortInUse as e:
+        raise StartError(f"{e.strerror}; choose another with --ws-port, or --ws-port 0 for "
+                         "any free one") from None
     except (socket.gaierror, ValueError):  # waitress: "Invalid host/port specified."
         raise StartError(f"cannot serve on --host {args.host}: not an address or a host "
                          "name this machine resolves") from None
@@ -199,6 +204,7 @@ def _banner(server: Server, settings: Settings, sim):
         print(f"  account SID:  {main['sid']}")
         print(f"  auth token:   {main['auth_token']}")
     print(f"  control plane {url}/_sim/v1/health")
+    print(f"  event bridge: {json.dumps(event_bridge_urls(sim, url))}")
     if main is not None:
         print("SDK:")
         print(SNIPPET.format(sid=main["sid"], token=main["auth_token"], url=url))
@@ -228,6 +234,9 @@ def parser() -> argparse.ArgumentParser:
                        help="same SIDs, tokens and fake data on every run")
     serve.add_argument("--fixtures", default=None, metavar="FILE",
                        help="a fixtures file instead of the embedded default data")
+    serve.add_argument("--ws-port", type=_port, default=None,
+                       help="port of the TaskRouter event bridge's websocket (default: the "
+                            "next port after --port when it is free, else any free one)")
     serve.add_argument("--threads", type=_threads, default=8,
                        help=f"worker threads (1 to {THREADS_MAX})")
     serve.add_argument("--control-public", action="store_true",

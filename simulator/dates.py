@@ -14,7 +14,8 @@ from .errors import TwilioError
 
 def iso(dt: datetime) -> str:
     """How the store keeps timestamps, and how v1/v2 products show them."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    utc = dt.astimezone(timezone.utc)
+    return f"{utc.year:04d}-{utc:%m-%dT%H:%M:%S}Z"   # %Y drops the zeros of years before 1000
 
 
 def parse_iso(value: str) -> datetime:
@@ -30,7 +31,10 @@ def parse_param(value: str, name: str, what: str = "an ISO 8601 date-time") -> d
         raise TwilioError.invalid(name, f"must be {what}") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(timezone.utc)
+    try:
+        return when.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00:00+05:00 is before the first representable UTC
+        raise TwilioError.invalid(name, f"must be {what} between the years 1 and 9999") from None
 
 
 @lru_cache(maxsize=4096)

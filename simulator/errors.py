@@ -23,6 +23,14 @@ CATALOGUE: dict[int, tuple[int, str]] = {
     20500: (500, "Internal Server Error"),
     20503: (503, "Service unavailable"),
     21101: (400, "Subaccounts cannot contain subaccounts"),
+    # Access Tokens (the TaskRouter event bridge)
+    20101: (403, "Invalid Access Token"),
+    20102: (403, "Invalid Access Token header"),
+    20103: (403, "Invalid Access Token issuer/subject"),
+    20104: (401, "Access Token expired or expiration date invalid"),
+    20105: (401, "Access Token not yet valid"),
+    20106: (403, "Invalid Access Token grants"),
+    20107: (403, "Invalid Access Token signature"),
     # phone numbers, Messages, Calls, Messaging Services, toll-free verification, webhooks
     11200: (502, "HTTP retrieval failure"),
     21201: (400, "No Called number specified"),
@@ -40,6 +48,7 @@ CATALOGUE: dict[int, tuple[int, str]] = {
     21401: (400, "Invalid Phone Number"),
     21408: (400, "Permission to send an SMS has not been enabled for the region indicated by "
                  "the 'To' number"),
+    21420: (400, "ApplicationSid is not accessible"),
     21421: (400, "PhoneNumber is invalid"),
     21422: (400, "PhoneNumber is not available"),
     21451: (400, "Invalid area code"),
@@ -59,6 +68,9 @@ CATALOGUE: dict[int, tuple[int, str]] = {
     21617: (400, "The concatenated message body exceeds the 1600 character limit"),
     21619: (400, "A text message body, media URL or Content SID is required"),
     21623: (400, "Number of media files exceeds allowed limit"),
+    21654: (400, "ContentSid Required"),
+    21655: (400, "The ContentSid is Invalid"),
+    21656: (400, "The ContentVariables Parameter is invalid"),
     21701: (404, "The Messaging Service does not exist"),
     21704: (400, "The Messaging Service contains no phone numbers"),
     21710: (409, "Phone Number Already Exists in Messaging Service"),

@@ -15,15 +15,19 @@ UNJOURNALED = "twilio_sim.unjournaled"
 
 
 def record(response):
-    if request.path.startswith("/_sim/") or request.environ.get(UNJOURNALED):
+    req = request._get_current_object()   # one look-up of the request, not one per field
+    path = req.path
+    if path.startswith("/_sim/") or req.environ.get(UNJOURNALED):
         return response
-    sim().record_request({
-        "time": sim().now(),
-        "method": request.method,
-        "path": request.path,
-        "public_path": public_path(request.path),
-        "query": request.query_string.decode("latin-1"),
-        "params": request.form.to_dict(flat=False) if request.method in ("POST", "PUT") and request.form else {},
+    s = sim()
+    method = req.method
+    s.record_request({
+        "time": s.now(),
+        "method": method,
+        "path": path,
+        "public_path": public_path(path),
+        "query": req.query_string.decode("latin-1"),
+        "params": req.form.to_dict(flat=False) if method in ("POST", "PUT") and req.form else {},
         "status": response.status_code,
         "body": b"" if response.direct_passthrough else response.get_data(),
     })

@@ -4,8 +4,10 @@ TABLES = {
     "accounts": "owner_account_sid",   # a main account owns itself and its subaccounts
     "test_credentials": "account_sid",
     "keys": "account_sid",
+    "secondary_auth_tokens": "account_sid",   # one per account, keyed by the account's SID
     # phone numbers, messaging, calls, webhooks
     "incoming_phone_numbers": "account_sid",
+    "applications": "account_sid",
     "outgoing_caller_ids": "account_sid",
     "messages": "account_sid",
     "message_media": "message_sid",

@@ -31,9 +31,12 @@ JSON_DEPTH_MAX = 32                       # nesting deeper than any simulator bo
 # -- bodies -----------------------------------------------------------------------------
 def check_utf8() -> None:
     """A query string or form body whose percent-decoded bytes are not UTF-8 is a 400
-    (werkzeug would drop such a form, or keep ``%C3(`` as text)."""
+    (werkzeug would drop such a form, or keep ``%C3(`` as text). The event bridge's body is
+    raw JSON sent with a form content type (as the TaskRouter JS SDK sends it), never
+    percent-decoded."""
     parts = [request.query_string]
-    if request.mimetype == "application/x-www-form-urlencoded" and request.content_length:
+    if request.mimetype == "application/x-www-form-urlencoded" and request.content_length \
+            and request.blueprint != "event_bridge":
         parts.append(request.get_data(cache=True))  # the form is parsed from this copy
     for where, raw in zip(("query string", "form body"), parts):
         if not raw:

@@ -59,7 +59,9 @@ def clear_fault(fault_id):
 @faults.before_app_request
 def inject():
     path = request.path
-    if path.startswith("/_sim/"):
+    # the control plane and the inspector's pages stay usable whatever the faults (they are
+    # how faults are seen and removed)
+    if path.startswith(("/_sim/", "/inspector", "/static/web/")):
         return None
     s = sim()
     label = path.lstrip("/").partition("/")[0]

@@ -16,7 +16,9 @@ from flask import Blueprint, request
 from ..current import sim
 from ..domain import recording as domain
 from ..errors import TwilioError
+from ..request_log import UNJOURNALED
 from ..scenarios.recorder import to_scenario
+from ..wire import parse_json
 from .routes import body
 
 recording = Blueprint("recording", __name__, url_prefix="/recording")
@@ -47,10 +49,26 @@ def stop():
     return {**domain.summary(done), "recording": False, "scenario": to_scenario(done)}
 
 
+def _json_body():
+    """The request's JSON body as the doors read it (``wire.parse_json``); None when there
+    is none or it is not JSON a door accepts (too deep, NaN, malformed): that request was
+    answered with a 400, and is recorded without its body."""
+    if not request.is_json:
+        return None
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return None
+    try:
+        return parse_json(raw)
+    except TwilioError:
+        return None
+
+
 @recording.after_app_request
 def keep(response):
     s = sim()
-    if domain.active(s) is None or request.path.startswith("/_sim/v1/recording"):
+    if domain.active(s) is None or request.path.startswith("/_sim/v1/recording") \
+            or request.environ.get(UNJOURNALED):   # a person browsing the pages
         return response
     auth = request.authorization
     if auth is not None and auth.type == "basic":
@@ -68,7 +86,7 @@ def keep(response):
         "path": request.path,
         "query": request.args.to_dict(flat=False),
         "form": request.form.to_dict(flat=False) if request.form else {},
-        "json": request.get_json(silent=True) if request.is_json else None,
+        "json": _json_body(),
         "auth": credentials,
         "status": response.status_code,
         "body": None if response.direct_passthrough else response.get_json(silent=True),

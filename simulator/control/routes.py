@@ -13,6 +13,7 @@ from .. import __version__
 from ..current import sim
 from ..domain import snapshots
 from ..domain.accounts import all_credentials
+from ..domain.taskrouter.event_bridge import urls as event_bridge_urls
 from ..errors import TwilioError
 from ..request_log import readable
 from ..wire import integer, json_object
@@ -33,7 +34,8 @@ def body() -> dict:
 
 @control.get("/health")
 def health():
-    return {"status": "ok", "version": __version__, "clock": sim().clock.state()}
+    return {"status": "ok", "version": __version__, "clock": sim().clock.state(),
+            "event_bridge": event_bridge_urls(sim(), request.host_url)}
 
 
 @control.post("/reset")

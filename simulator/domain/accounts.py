@@ -94,6 +94,9 @@ def credentials_owner(s, username: str, secret: str) -> tuple[dict, str, str | N
         account = s.store.get("accounts", username)
         if account is not None and _same(secret, account["auth_token"]):
             return account, "auth_token", None
+        secondary = s.store.get("secondary_auth_tokens", username) if account else None
+        if secondary is not None and _same(secret, secondary["secondary_auth_token"]):
+            return account, "auth_token", None   # until promoted, both tokens authenticate
         test = s.store.get("test_credentials", username)
         if test is not None and _same(secret, test["auth_token"]):
             return s.store.require("accounts", test["account_sid"]), "test", None
@@ -110,9 +113,11 @@ def all_credentials(s) -> list[dict]:
     accounts = []
     for a in s.store.find("accounts", lambda a: True):
         test = test_credentials_of(s, a["sid"])
+        secondary = s.store.get("secondary_auth_tokens", a["sid"])
         accounts.append({
             "sid": a["sid"],
             "auth_token": a["auth_token"],
+            "secondary_auth_token": secondary["secondary_auth_token"] if secondary else None,
             "friendly_name": a["friendly_name"],
             "owner_account_sid": a["owner_account_sid"],
             "type": a["type"],
@@ -120,7 +125,7 @@ def all_credentials(s) -> list[dict]:
             "test_credentials": {"sid": test["sid"], "auth_token": test["auth_token"]}
             if test else None,
             "keys": [{"sid": k["sid"], "secret": k["secret"], "friendly_name": k["friendly_name"],
-                      "key_type": k["key_type"]}
+                      "key_type": k["key_type"], "policy": k.get("policy")}
                      for k in s.store.owned("keys", a["sid"])],
         })
     return accounts
@@ -128,7 +133,10 @@ def all_credentials(s) -> list[dict]:
 
 # -- API keys --------------------------------------------------------------------------------
 def new_key(s, account_sid: str, friendly_name: str | None = None, *, sid: str | None = None,
-            secret: str | None = None, key_type: str = "standard") -> dict:
+            secret: str | None = None, key_type: str = "standard",
+            policy: dict | None = None) -> dict:
+    """An API key: ``key_type`` main, standard or restricted (with its ``policy``, the
+    permissions it was given, kept and shown but not enforced)."""
     now = s.now()
     key = {
         "sid": sid or s.ids.sid("SK"),
@@ -136,6 +144,7 @@ def new_key(s, account_sid: str, friendly_name: str | None = None, *, sid: str |
         "friendly_name": friendly_name,
         "secret": secret or s.ids.token(),
         "key_type": key_type,
+        "policy": policy,
         "date_created": now,
         "date_updated": now,
     }
@@ -155,6 +164,62 @@ def list_keys(s, account_sid: str):
 
 def rename_key(s, key: dict, friendly_name: str | None) -> dict:
     return s.modify("keys", key, {} if friendly_name is None else {"friendly_name": friendly_name})
+
+
+def key_reached(s, account: dict, sid: str) -> dict:
+    """The key ``sid`` of ``account`` or, for a main account, of one of its subaccounts."""
+    key = s.store.get("keys", sid)
+    owner = s.store.get("accounts", key["account_sid"]) if key else None
+    if owner is None or account["sid"] not in (owner["sid"], owner["owner_account_sid"]):
+        raise TwilioError.not_found()
+    return key
+
+
+def list_keys_v1(s, account_sid: str):
+    """The pager of an account's keys of every type (the v1 ``/Keys`` list)."""
+    return s.store.pager("keys", account_sid)
+
+
+def update_key(s, key: dict, *, friendly_name: str | None = None,
+               policy: dict | None = None) -> dict:
+    """A key's FriendlyName; a Restricted key's Policy too (checked by the caller)."""
+    changes = {}
+    if friendly_name is not None:
+        changes["friendly_name"] = friendly_name
+    if policy is not None:
+        changes["policy"] = policy
+    return s.modify("keys", key, changes)
+
+
+# -- Auth Token rotation (accounts.twilio.com/v1/AuthTokens) ----------------------------------
+def create_secondary_token(s, account: dict) -> dict:
+    """A new secondary Auth Token (it replaces one not yet promoted): it authenticates beside
+    the primary until it is promoted or deleted."""
+    now = s.now()
+    record = {"sid": account["sid"], "account_sid": account["sid"],
+              "secondary_auth_token": s.ids.token(), "date_created": now, "date_updated": now}
+    with s.store.lock:
+        s.store.delete("secondary_auth_tokens", account["sid"])
+        return s.store.insert("secondary_auth_tokens", record)
+
+
+def delete_secondary_token(s, account: dict) -> None:
+    if not s.store.delete("secondary_auth_tokens", account["sid"]):
+        raise TwilioError.not_found()
+
+
+def promote_secondary_token(s, account: dict) -> tuple[dict, dict]:
+    """The secondary token becomes the Auth Token; the old one stops authenticating at once.
+    Returns (the account, the promotion: the secondary record with its new date_updated)."""
+    with s.store.lock:
+        secondary = s.store.get("secondary_auth_tokens", account["sid"])
+        if secondary is None:
+            raise TwilioError(20404, "There is no secondary Auth Token to promote "
+                                     "(POST /v1/AuthTokens/Secondary creates one)")
+        account = s.modify("accounts", s.store.require("accounts", account["sid"]),
+                           {"auth_token": secondary["secondary_auth_token"]})
+        s.store.delete("secondary_auth_tokens", account["sid"])
+    return account, {**secondary, "date_updated": s.now()}
 
 
 def delete_key(s, key: dict):

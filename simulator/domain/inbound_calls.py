@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..errors import TwilioError
 from ..rules import numbers as nrules
 from . import studio
+from . import applications
 from .calls import end_call, new_inbound_call
 from .numbers import owner_of
 from .webhooks import deliver
@@ -24,6 +25,7 @@ def receive_call(s, from_: str, to: str) -> dict:
     if number is None:
         raise TwilioError(21211 if nrules.parse(to) is None else 21214,
                           f"{to} is not a phone number of any account")
+    number = applications.routed(s, number)   # its VoiceApplicationSid answers instead
     call = new_inbound_call(s, number["account_sid"], from_=caller.e164,
                             to=number["phone_number"], number=number)
     result = {"call": call, "task": None, "webhook": None}

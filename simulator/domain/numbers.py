@@ -194,9 +194,11 @@ def list_incoming_numbers(s, account_sid: str, *, number_type: str | None = None
 
 
 def update_number(s, number: dict, changes: dict, *, new_account_sid: str | None = None) -> dict:
-    """Apply ``changes``; a number moved to another account leaves its Messaging Service."""
+    """Apply ``changes``; a number moved to another account leaves its Messaging Service and
+    its Applications (they stay with the account that made them)."""
     if new_account_sid is not None:
-        changes = {**changes, "account_sid": new_account_sid, "messaging_service_sid": None}
+        changes = {**changes, "account_sid": new_account_sid, "messaging_service_sid": None,
+                   "voice_application_sid": None, "sms_application_sid": None}
     return s.modify("incoming_phone_numbers", number, changes)
 
 

@@ -221,7 +221,7 @@ def _send_to_flex_widget(s, flow: dict, state: dict, context: dict, *, conversat
     props = state.get("properties") or {}
     try:
         attributes = json.loads(render(props.get("attributes") or "{}", context) or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):
         raise TwilioError.invalid("attributes", "the widget's attributes are not JSON") from None
     if not isinstance(attributes, dict):
         raise TwilioError.invalid("attributes", "the widget's attributes are not an object")

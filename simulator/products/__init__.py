@@ -16,6 +16,8 @@ from ..auth import authenticate
 RESOURCES = (
     "simulator.products.api.accounts",
     "simulator.products.api.keys",
+    "simulator.products.iam.keys",
+    "simulator.products.accounts.auth_tokens",
     # TaskRouter
     "simulator.products.taskrouter.workspaces",
     "simulator.products.taskrouter.activities",
@@ -45,6 +47,7 @@ RESOURCES = (
     "simulator.products.studio.flows",
     # numbers, messaging, calls and the Debugger's alerts
     "simulator.products.api.incoming_phone_numbers",
+    "simulator.products.api.applications",
     "simulator.products.api.available_phone_numbers",
     "simulator.products.api.outgoing_caller_ids",
     "simulator.products.api.messages",

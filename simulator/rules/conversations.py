@@ -20,6 +20,7 @@ EVENTS = ("onMessageAdded", "onMessageUpdated", "onMessageRemoved", "onConversat
           "onConversationStateUpdated", "onConversationRemoved", "onParticipantAdded",
           "onParticipantUpdated", "onParticipantRemoved", "onDeliveryUpdated")
 INACTIVE_MIN, CLOSED_MIN = 60, 600       # seconds: 1 minute, 10 minutes
+TIMER_MAX = 36_500 * 86_400              # no maximum is documented: the simulator takes 100 years
 
 _DURATION = re.compile(r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?$")
 
@@ -30,7 +31,7 @@ def check_attributes(value: str | None) -> str:
         return "{}"
     try:
         json.loads(value)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise TwilioError(50304, f"Attributes are not valid JSON: {value[:64]}") from None
     return value
 
@@ -53,7 +54,10 @@ def duration_seconds(value: str) -> int | None:
     m = _DURATION.match(value or "")
     if not m or value in ("P", "PT") or value.endswith("T"):
         return None
-    d, h, mi, sec = (int(m.group(k) or 0) for k in ("d", "h", "m", "s"))
+    digits = [m.group(k) or "0" for k in ("d", "h", "m", "s")]
+    if any(len(n) > 18 for n in digits):  # far beyond TIMER_MAX (and int() refuses 4,300 digits)
+        return TIMER_MAX + 1
+    d, h, mi, sec = (int(n) for n in digits)
     return ((d * 24 + h) * 60 + mi) * 60 + sec
 
 
@@ -67,6 +71,8 @@ def timers(inactive: str | None, closed: str | None) -> dict:
             raise TwilioError(50379, f"Timers.Inactive {inactive!r} is not an ISO 8601 duration")
         if seconds < INACTIVE_MIN:
             raise TwilioError(50375)
+        if seconds > TIMER_MAX:
+            raise TwilioError(50379, f"Timers.Inactive {inactive[:64]!r} is longer than 100 years")
         out["inactive"] = seconds
     if closed:
         seconds = duration_seconds(closed)
@@ -74,6 +80,8 @@ def timers(inactive: str | None, closed: str | None) -> dict:
             raise TwilioError(50380, f"Timers.Closed {closed!r} is not an ISO 8601 duration")
         if seconds < CLOSED_MIN:
             raise TwilioError(50376)
+        if seconds > TIMER_MAX:
+            raise TwilioError(50380, f"Timers.Closed {closed[:64]!r} is longer than 100 years")
         out["closed"] = seconds
     return out
 

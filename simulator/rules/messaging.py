@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Callable
@@ -41,10 +42,13 @@ GSM7 = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&
 # -- URLs -------------------------------------------------------------------------------
 def check_url(url: str, name: str = "Url", code: int = 20422):
     """A webhook URL must be absolute http(s) with a valid host name, no underscores."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if parts.scheme not in ("http", "https") or not host or "_" in host or not re.fullmatch(
-            r"[A-Za-z0-9.\-\[\]:]+", host):
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:  # e.g. an unclosed IPv6 bracket: not a URL either
+        parts, host = None, ""
+    if parts is None or parts.scheme not in ("http", "https") or not host or "_" in host \
+            or not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", host):
         raise TwilioError(code, f"{name} is not a valid URL: {url}") if code != 20422 else \
             TwilioError.invalid(name, f"{url} is not a valid http(s) URL")
 
@@ -122,6 +126,25 @@ def check_required(to, from_, service_sid, body, media_urls=(), content_sid=None
         raise TwilioError(21603)
     if not body and not media_urls and not content_sid:
         raise TwilioError(21619 if service_sid else 21602)
+
+
+def check_content(content_sid: str | None, content_variables: str | None) -> None:
+    """Content templates (``HX…``, the Content API) are not simulated, so a ``ContentSid``
+    names no template here: refused with Twilio's 21655 on every path (live and test
+    credentials alike). ``ContentVariables`` need a ``ContentSid`` (21654) and must be a JSON
+    object (21656)."""
+    if content_variables is not None:
+        if not content_sid:
+            raise TwilioError(21654)
+        try:
+            variables = json.loads(content_variables)
+        except (ValueError, RecursionError):
+            variables = None
+        if not isinstance(variables, dict):
+            raise TwilioError(21656, "ContentVariables must be a JSON object")
+    if content_sid:
+        raise TwilioError(21655, f"The ContentSid {content_sid} names no Content template: "
+                                 "the simulator does not simulate the Content API")
 
 
 def trial_unverified_message(number: str) -> str:

@@ -272,3 +272,21 @@ def with_pattern(e164: str, pattern: str) -> str:
 
 def keypad(value: str) -> str:
     return "".join(_KEYPAD.get(c, c) for c in value.upper().lstrip("+"))
+
+
+# -- applications ---------------------------------------------------------------------------
+APPLICATION_SID = re.compile(r"^AP[0-9a-fA-F]{32}$")
+
+
+def check_application_sid(value: str | None, param: str, exists) -> str | None:
+    """``VoiceApplicationSid`` / ``SmsApplicationSid`` of a number: an empty value clears it
+    (None); otherwise an Application SID (AP + 32 hex) that ``exists(sid)`` in the number's
+    account, else Twilio's 21420 (ApplicationSid is not accessible)."""
+    if value is None or value == "":
+        return None
+    if not APPLICATION_SID.match(value):
+        raise TwilioError(21420, f"{param} {value} is not an Application SID "
+                                 "(AP followed by 32 hexadecimal digits)")
+    if not exists(value):
+        raise TwilioError(21420, f"{param} {value} is not an Application of this account")
+    return value

@@ -113,6 +113,36 @@ def insights_roles(roles) -> list[str]:
     return [INSIGHTS_ROLES[r] for r in ROLES[::-1] if r in roles and r in INSIGHTS_ROLES]
 
 
+WORKER_CHANNEL_CAPACITY_MAX = 50   # as a WorkerChannel's Capacity
+
+
+def check_worker_channels(value) -> None:
+    """The Flex Configuration's ``taskrouter_worker_channels``: for a role, a list of
+    ``{name, capacity?, availability?}`` (a capacity from 0 to 50, as a WorkerChannel's);
+    anything else is a 20422, before it is stored."""
+    name = "taskrouter_worker_channels"
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        raise TwilioError.invalid(name, "must be an object")
+    for role, channels in value.items():
+        if role not in ROLES:
+            continue
+        if not isinstance(channels, list):
+            raise TwilioError.invalid(name, f"{role} must be a list of channels")
+        for i, c in enumerate(channels):
+            where = f"{role}[{i}]"
+            if not isinstance(c, dict) or not isinstance(c.get("name"), str):
+                raise TwilioError.invalid(name, f"{where} must be an object with a name")
+            capacity = c.get("capacity", 1)
+            if (not isinstance(capacity, int) or isinstance(capacity, bool)
+                    or not 0 <= capacity <= WORKER_CHANNEL_CAPACITY_MAX):
+                raise TwilioError.invalid(name, f"{where}.capacity must be a whole number "
+                                                f"from 0 to {WORKER_CHANNEL_CAPACITY_MAX}")
+            if not isinstance(c.get("availability", True), bool):
+                raise TwilioError.invalid(name, f"{where}.availability must be true or false")
+
+
 def worker_channels(roles, taskrouter_worker_channels: dict | None) -> dict:
     """Channel capacities for a worker with ``roles`` from the Configuration's
     ``taskrouter_worker_channels`` ({role: [{name, capacity, availability}]}):

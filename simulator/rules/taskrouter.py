@@ -13,10 +13,12 @@ import re
 from functools import lru_cache
 
 from ..errors import TwilioError
+from .messaging import check_url
 
 DEFAULT_TARGET_WORKERS = "1==1"
 TASK_RESERVATION_TIMEOUT_DEFAULT = 120
 TASK_RESERVATION_TIMEOUT_MAX = 86400
+TARGET_NUMBER_MAX = 2**31 - 1      # a Workflow target's timeout (seconds) or priority: a 32-bit int
 MAX_RESERVED_WORKERS = (1, 50)
 QUEUE_ORDERS = ("FIFO", "LIFO")
 TEMPLATES = ("NONE", "FIFO")
@@ -50,6 +52,9 @@ def _tokens(expr: str, name: str) -> list[tuple[str, object]]:
         pos = m.end()
         if m.group("num") is not None:
             text = m.group("num")
+            if len(text) > 64:  # int() refuses 4,300 digits; no attribute needs 64
+                raise _invalid_expression(expr[:40] + "...", name,
+                                          f"the number at {m.start('num')} is too long")
             out.append(("val", float(text) if "." in text else int(text)))
         elif m.group("str") is not None:
             out.append(("val", m.group("str")[1:-1]))
@@ -245,6 +250,22 @@ def attributes_json(value: str | None, name: str = "Attributes") -> dict:
     return data
 
 
+def callback_url(value: str | None, name: str) -> str | None:
+    """A callback URL parameter (``EventCallbackUrl``, ``AssignmentCallbackUrl``,
+    ``FallbackAssignmentCallbackUrl``): an absolute http(s) URL, checked as Messages checks
+    ``StatusCallback``; an empty value clears the URL (None)."""
+    if value is None or value == "":
+        return None
+    check_url(value, name)
+    return value
+
+
+def duplicate_name(kind: str, name: str, workspace_sid: str, account_sid: str) -> TwilioError:
+    """A TaskQueue or Activity name already taken in the workspace: Twilio's 400/20001."""
+    return TwilioError(20001, f"{kind} named {name} already exists for workspace "
+                              f"{workspace_sid} for account {account_sid}")
+
+
 def check_friendly_name(value: str | None, *, required: bool) -> str | None:
     if value is None or value == "":
         if required:
@@ -324,9 +345,9 @@ def check_workflow_configuration(value: str | None, queue_sids: set[str]) -> dic
                                                 "known_worker_sid and known_worker_friendly_name")
             for key in ("timeout", "priority"):
                 if key in t and (not isinstance(t[key], int) or isinstance(t[key], bool)
-                                 or t[key] < 0):
+                                 or not 0 <= t[key] <= TARGET_NUMBER_MAX):
                     raise TwilioError.invalid(name, f"{where} target {j} {key} must be a "
-                                                    "whole number >= 0")
+                                                    f"whole number from 0 to {TARGET_NUMBER_MAX}")
     default = routing.get("default_filter")
     if default is not None:
         if not isinstance(default, dict) or "queue" not in default:

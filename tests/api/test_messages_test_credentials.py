@@ -97,3 +97,17 @@ def test_any_other_resource_is_20008(client, test_client):
     with pytest.raises(TwilioException) as e:   # the SDK's list raises on the 403 page
         test_client.messages.list()
     assert "20008" in str(e.value)
+
+
+@pytest.mark.parametrize("kwargs, code", [
+    ({"content_sid": "HX" + "0" * 32}, 21655),                   # no Content template exists here
+    ({"content_sid": "HX" + "0" * 32, "content_variables": '{"1": "Ann"}'}, 21655),
+    ({"body": "hi", "content_variables": '{"1": "Ann"}'}, 21654),  # variables need a ContentSid
+    ({"content_sid": "HX" + "0" * 32, "content_variables": "[1]"}, 21656),
+])
+def test_content_sid_is_refused_the_same_with_live_and_test_credentials(client, test_client,
+                                                                        kwargs, code):
+    live = _code(lambda: client.messages.create(to=US_MOBILE, from_="+14155550100", **kwargs))
+    test = _code(lambda: test_client.messages.create(to=US_MOBILE, from_=OK_FROM, **kwargs))
+    assert live == test == (code, 400)
+    assert [m.sid for m in client.messages.list(to=US_MOBILE)] == []   # nothing was sent

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2] / "simulator"
-DOORS = ("products", "console", "flex_ui", "control", "web")
+DOORS = ("products", "console", "flex_ui", "control", "web", "bridge")
 
 
 def modules(root: Path) -> dict[str, Path]:

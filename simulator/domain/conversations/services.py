@@ -50,6 +50,12 @@ def update_configuration(s, account_sid: str, changes: dict) -> dict:
     if "default_chat_service_sid" in changes:
         service_of(s, account_sid, changes["default_chat_service_sid"],
                    param="DefaultChatServiceSid")
+    if "default_messaging_service_sid" in changes:
+        sid = changes["default_messaging_service_sid"]
+        found = s.store.get("messaging_services", sid)
+        if found is None or found["account_sid"] != account_sid:
+            raise TwilioError.invalid("DefaultMessagingServiceSid",
+                                      f"{sid[:64]} is not a Messaging Service of this account")
     return s.modify("conv_configurations", config,
                     {k: v for k, v in changes.items() if config.get(k) != v})
 

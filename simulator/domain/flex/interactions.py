@@ -52,7 +52,7 @@ def _object(value, name: str) -> dict:
     if isinstance(value, str):
         try:
             value = json.loads(value) if value.strip() else {}
-        except ValueError:
+        except (ValueError, RecursionError):
             raise _invalid(f"{name} is not JSON") from None
     if not isinstance(value, dict):
         raise _invalid(f"{name} must be a JSON object")

@@ -40,7 +40,7 @@ def start_web_chat(s, account_sid: str, *, address_sid: str, chat_friendly_name:
     if data:
         try:
             data = json.loads(data)
-        except ValueError:
+        except (ValueError, RecursionError):
             pass   # kept as the text it is
     attributes = {"from": friendly, "pre_engagement_data": data or {}}
     conversation = start_conversation(s, config, friendly_name=chat_friendly_name or friendly,

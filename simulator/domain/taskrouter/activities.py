@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ...errors import TwilioError
+from ...rules import taskrouter as rules
 from . import child_of
 
 
@@ -40,11 +41,14 @@ def own_activity(s, ws_sid: str, sid: str, param: str) -> str:
     return sid
 
 
-def check_activity_name(s, ws_sid: str, name: str) -> None:
-    """Activity names are unique in a workspace."""
-    if s.store.owned("tr_activities", ws_sid, where=lambda a: a["friendly_name"] == name,
+def check_activity_name(s, ws: dict, name: str | None, current: str | None = None) -> None:
+    """Activity names are unique in a workspace (keeping one's own name is no conflict):
+    Twilio answers a taken one with 400/20001."""
+    if name is None or name == current:
+        return
+    if s.store.owned("tr_activities", ws["sid"], where=lambda a: a["friendly_name"] == name,
                      limit=1):
-        raise TwilioError(20409, f"An Activity named {name!r} already exists in this workspace")
+        raise rules.duplicate_name("Activity", name, ws["sid"], ws["account_sid"])
 
 
 def list_activities(s, ws_sid: str, *, friendly_name: str | None = None,

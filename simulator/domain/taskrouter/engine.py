@@ -146,8 +146,9 @@ def enter_step(s, task: dict, step: int, *, skipped: bool = False) -> dict:
              f"Task {task['sid']} matched a routing step of its Workflow",
              {**task_fields(s, task), "workflow_filter_name": task["routing"]["filter"],
               "workflow_filter_target_index": step})
-    if "timeout" in target:   # on the task's age: the steps' timeouts add up
-        deadline = sum(t.get("timeout", 0) for t in steps[:step + 1])
+    deadline = sum(t.get("timeout", 0) for t in steps[:step + 1])
+    # on the task's age: the steps' timeouts add up; one due after any task's TTL never fires
+    if "timeout" in target and deadline <= rules.TASK_TIMEOUT_MAX:
         age = (s.clock.now() - parse_iso(task["date_created"])).total_seconds()
         s.scheduler.schedule("taskrouter.step", task["sid"], max(deadline - age, 0),
                              {"step": step})

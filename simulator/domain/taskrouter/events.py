@@ -107,7 +107,10 @@ def window(s, *, minutes: int | None = None, start_date: str | None = None,
     if start_date:
         start = parse_param(start_date, "StartDate")
     else:
-        start = end - timedelta(minutes=WINDOW_MINUTES_DEFAULT if minutes is None else minutes)
+        try:
+            start = end - timedelta(minutes=WINDOW_MINUTES_DEFAULT if minutes is None else minutes)
+        except OverflowError:  # further back than the year 1
+            raise TwilioError.invalid("Minutes", "reaches back before the year 1") from None
     if start > end:
         raise TwilioError.invalid("StartDate", "must not be after EndDate")
     return start, end

@@ -307,7 +307,7 @@ def _instruction(delivery: dict) -> tuple[dict | None, int | None]:
         return None, 40000
     try:
         answer = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None, 40001
     if not isinstance(answer, dict):
         return None, 40001

@@ -66,7 +66,7 @@ def parse_thresholds(value: str | None) -> list[int] | None:
     out = []
     for part in value.split(","):
         part = part.strip()
-        if not part.isdigit():
+        if not (part.isascii() and part.isdigit()) or len(part) > 10:  # "²" is a digit to str
             raise TwilioError.invalid("SplitByWaitTime",
                                       "must be a comma separated list of seconds, e.g. 5,30")
         if int(part) not in out:

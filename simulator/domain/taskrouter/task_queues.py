@@ -45,11 +45,14 @@ def task_queues_of(s, ws_sid: str) -> list[dict]:
     return s.store.owned("tr_task_queues", ws_sid)
 
 
-def check_task_queue_name(s, ws_sid: str, name: str) -> None:
-    """TaskQueue names are unique in a workspace."""
-    if s.store.owned("tr_task_queues", ws_sid, where=lambda q: q["friendly_name"] == name,
+def check_task_queue_name(s, ws: dict, name: str | None, current: str | None = None) -> None:
+    """TaskQueue names are unique in a workspace (keeping one's own name is no conflict):
+    Twilio answers a taken one with 400/20001."""
+    if name is None or name == current:
+        return
+    if s.store.owned("tr_task_queues", ws["sid"], where=lambda q: q["friendly_name"] == name,
                      limit=1):
-        raise TwilioError(20409, f"A TaskQueue named {name!r} already exists in this workspace")
+        raise rules.duplicate_name("Queue", name, ws["sid"], ws["account_sid"])
 
 
 def list_task_queues(s, ws_sid: str, *, friendly_name: str | None = None,

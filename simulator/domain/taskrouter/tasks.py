@@ -138,7 +138,7 @@ def update_task(s, task: dict, *, attributes: str | None = None, priority: int |
         changes = {}
         if attributes is not None:
             rules.attributes_json(attributes)
-            changes["attributes"] = attributes
+            changes["attributes"] = attributes or "{}"   # as sent; empty is no attributes
         if priority is not None:
             changes["priority"] = priority
         if task_channel is not None:

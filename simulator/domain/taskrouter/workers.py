@@ -29,7 +29,15 @@ def new_worker_channel(s, worker: dict, channel: dict, capacity: int = DEFAULT_C
     })
 
 
-def new_worker(s, ws: dict, friendly_name: str, *, attributes: dict | None = None,
+def _attributes_text(attributes: dict | str | None) -> str:
+    """Attributes as kept: the string the client sent (Twilio echoes it as sent), or a
+    dict the simulator made, as JSON; none or empty is ``{}``."""
+    if isinstance(attributes, str):
+        return attributes or "{}"
+    return json.dumps(attributes or {})
+
+
+def new_worker(s, ws: dict, friendly_name: str, *, attributes: dict | str | None = None,
                activity_sid: str | None = None, capacities: dict | None = None) -> dict:
     """A worker in ``activity_sid`` (default: the workspace's default activity) with
     a channel per TaskChannel; ``capacities`` maps unique name -> (capacity, available)."""
@@ -37,7 +45,7 @@ def new_worker(s, ws: dict, friendly_name: str, *, attributes: dict | None = Non
     now = s.now()
     worker = s.store.insert("tr_workers", {
         "sid": s.ids.sid("WK"), "account_sid": ws["account_sid"], "workspace_sid": ws["sid"],
-        "friendly_name": friendly_name, "attributes": json.dumps(attributes or {}),
+        "friendly_name": friendly_name, "attributes": _attributes_text(attributes),
         "activity_sid": activity["sid"],
         "date_created": now, "date_updated": now, "date_status_changed": now,
     })
@@ -126,7 +134,7 @@ def list_workers(s, ws_sid: str, *, activity_sid: str | None = None,
 
 
 def update_worker(s, worker: dict, *, friendly_name: str | None = None,
-                  attributes: dict | None = None, activity_sid: str | None = None,
+                  attributes: dict | str | None = None, activity_sid: str | None = None,
                   reject_pending: bool = False, if_match: str | None = None) -> dict:
     """A new activity moves ``date_status_changed``; nothing changed leaves the worker as is.
     A worker moved to an available activity, or given new attributes, may be reserved at once;
@@ -142,7 +150,7 @@ def update_worker(s, worker: dict, *, friendly_name: str | None = None,
         if friendly_name is not None and friendly_name != worker["friendly_name"]:
             changes["friendly_name"] = friendly_name
         if attributes is not None:
-            changes["attributes"] = json.dumps(attributes)
+            changes["attributes"] = _attributes_text(attributes)
         if changes:
             worker = engine.bump(s, "tr_workers", worker, changes)
             if "attributes" in changes:

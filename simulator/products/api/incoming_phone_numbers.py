@@ -11,15 +11,14 @@ from __future__ import annotations
 from ...auth import path_account, principal
 from ...current import sim
 from ...dates import rfc2822
-from ...domain import numbers
+from ...domain import applications, numbers
 from ...domain.accounts import account_of
 from ...errors import TwilioError
-from ...rules.messaging import check_url
+from ...rules import numbers as nrules
 from ...wire import boolean, list_2010, params, text
 from . import bp as api
-from ._common import request_account
+from ._common import http_method, request_account, url_param
 
-METHODS = ("GET", "POST")
 SUBLISTS = {"Local": "local", "TollFree": "toll_free", "Mobile": "mobile"}
 WIRE_TYPE = {"local": "local", "toll_free": "tollfree", "mobile": "mobile"}
 URL_FIELDS = ("sms_url", "sms_fallback_url", "voice_url", "voice_fallback_url", "status_callback")
@@ -77,33 +76,20 @@ def to_wire(n: dict, *, typed: bool = True) -> dict:
 
 
 # -- parameters -------------------------------------------------------------------
-def _method(name: str):
-    value = params().get(name)
-    if value is None:
-        return None
-    if value.upper() not in METHODS:
-        raise TwilioError.invalid(name, "must be GET or POST")
-    return value.upper()
-
-
-def _url(name: str):
-    value = params().get(name)
-    if value is None or value == "":
-        return value
-    check_url(value, name)
-    return value
-
-
-def _settings() -> dict:
-    """The configurable fields of a create or update request (validated first)."""
+def _settings(account_sid: str) -> dict:
+    """The configurable fields of a create or update request (validated first) for a
+    number of ``account_sid``."""
     changes = {}
     for param, field in UPDATABLE.items():
         if param not in params():
             continue
         if field.endswith("_method"):
-            changes[field] = _method(param)
+            changes[field] = http_method(param)
         elif field in URL_FIELDS:
-            changes[field] = _url(param) or None
+            changes[field] = url_param(param)
+        elif field.endswith("_application_sid"):
+            changes[field] = nrules.check_application_sid(
+                params()[param], param, lambda sid: applications.exists(sim(), account_sid, sid))
         elif field == "voice_caller_id_lookup":
             changes[field] = boolean(param)
         elif field == "voice_receive_mode":
@@ -124,9 +110,9 @@ def _buy(account_sid: str, number_type: str | None):
         phone = numbers.test_phone_number(params().get("PhoneNumber"), params().get("AreaCode"))
         number = numbers.test_number(sim(), account["sid"], phone, number_type,
                                      text("FriendlyName"))
-        number.update(_settings())
+        number.update(_settings(account["sid"]))
         return to_wire(number, typed=untyped), 201
-    settings = _settings()
+    settings = _settings(account["sid"])
     number = numbers.buy_number(sim(), account["sid"], number_type,
                                 phone_number=params().get("PhoneNumber"),
                                 area_code=params().get("AreaCode"), settings=settings)
@@ -175,7 +161,7 @@ def list_or_fetch_incoming_phone_number(account_sid, kind):
 def update_incoming_phone_number(account_sid, sid):
     account = path_account(account_sid)
     number = numbers.number_of(sim(), account["sid"], sid)
-    changes = _settings()
+    changes = _settings(account["sid"])
     target = params().get("AccountSid")
     new_account_sid = None
     if target and target != number["account_sid"]:

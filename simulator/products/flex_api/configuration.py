@@ -10,6 +10,7 @@ from ...current import sim
 from ...domain.flex import instances
 from ...domain.flex.instances import configuration_of, configuration_status
 from ...errors import TwilioError
+from ...rules.roles import check_worker_channels
 from ...wire import json_object
 from . import bp, require_admin, url
 
@@ -100,6 +101,8 @@ def check_changes(body, config: dict) -> dict:
             if key in SIDS and not (isinstance(value, str) and re.fullmatch(
                     SIDS[key] + r"[0-9a-fA-F]{32}", value)):
                 raise TwilioError.invalid(key, f"must be a {SIDS[key]} SID")
+            if key == "taskrouter_worker_channels":
+                check_worker_channels(value)
         changes[key] = value
     return changes
 

@@ -26,7 +26,7 @@ def to_wire(a: dict) -> dict:
 def create_activity(ws_sid):
     ws = workspace_of(ws_sid)
     name = rules.check_friendly_name(text("FriendlyName"), required=True)
-    activities.check_activity_name(sim(), ws_sid, name)
+    activities.check_activity_name(sim(), ws, name)
     return to_wire(activities.new_activity(sim(), ws, name, boolean("Available", False))), 201
 
 
@@ -47,10 +47,11 @@ def fetch_activity(ws_sid, sid):
 
 @bp.post("/Workspaces/<ws_sid>/Activities/<sid>")
 def update_activity(ws_sid, sid):
-    workspace_of(ws_sid)
+    ws = workspace_of(ws_sid)
     activity = activities.activity_of(sim(), ws_sid, sid)
     rules.check_activity_update(activity["available"], boolean("Available"))
     name = rules.check_friendly_name(text("FriendlyName"), required=False)
+    activities.check_activity_name(sim(), ws, name, activity["friendly_name"])
     if name is None:
         return to_wire(activity)
     return to_wire(activities.rename_activity(sim(), activity, name))

@@ -15,7 +15,7 @@ from ...domain.taskrouter.events import window
 from ...domain.taskrouter.task_queues import list_task_queues, task_queue_of
 from ...domain.taskrouter.workers import worker_of
 from ...domain.taskrouter.workflows import workflow_of
-from ...wire import integer, list_v1, text
+from ...wire import integer, list_v1, parse_json, text
 from . import bp, workspace_of, ws_url
 
 
@@ -122,7 +122,8 @@ def list_task_queues_statistics(ws_sid):
 @bp.post("/Workspaces/<ws_sid>/TaskQueues/RealTimeStatistics")
 def create_task_queue_bulk_real_time_statistics(ws_sid):
     ws = workspace_of(ws_sid)
-    body = request.get_json(silent=True) if request.is_json else None
+    raw = request.get_data(cache=True) if request.is_json else b""
+    body = parse_json(raw) if raw.strip() else None   # not JSON: a 400 (20422)
     body = body if isinstance(body, dict) else {}
     sids = next((body[k] for k in ("QueueSids", "queueSids", "queue_sids") if k in body), None)
     data = stats.bulk_queue_realtime(sim(), ws_sid, sids)

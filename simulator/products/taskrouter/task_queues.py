@@ -61,7 +61,7 @@ def create_task_queue(ws_sid):
     ws = workspace_of(ws_sid)
     name = rules.check_friendly_name(text("FriendlyName"), required=True)
     c = _common(ws_sid)
-    task_queues.check_task_queue_name(sim(), ws_sid, name)
+    task_queues.check_task_queue_name(sim(), ws, name)
     queue = task_queues.new_task_queue(sim(), ws, name, target_workers=c["target_workers"],
                                        max_reserved_workers=c["max_reserved_workers"] or 1,
                                        task_order=c["task_order"] or "FIFO",
@@ -97,10 +97,11 @@ def fetch_task_queue(ws_sid, sid):
 
 @bp.post("/Workspaces/<ws_sid>/TaskQueues/<sid>")
 def update_task_queue(ws_sid, sid):
-    workspace_of(ws_sid)
+    ws = workspace_of(ws_sid)
     queue = task_queues.task_queue_of(sim(), ws_sid, sid)
     changes = {k: v for k, v in _common(ws_sid).items() if v is not None}
     name = rules.check_friendly_name(text("FriendlyName"), required=False)
+    task_queues.check_task_queue_name(sim(), ws, name, queue["friendly_name"])
     if name is not None:
         changes["friendly_name"] = name
     return to_wire(task_queues.update_task_queue(sim(), queue, changes))

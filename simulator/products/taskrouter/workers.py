@@ -43,7 +43,8 @@ def to_wire(w: dict) -> dict:
 def create_worker(ws_sid):
     ws = workspace_of(ws_sid)
     name = rules.check_friendly_name(text("FriendlyName"), required=True)
-    attributes = rules.attributes_json(text("Attributes"))
+    attributes = text("Attributes")
+    rules.attributes_json(attributes)   # a JSON object; kept as the string sent
     activity_sid = activity_param(ws_sid, "ActivitySid")
     workers.check_worker_name(sim(), ws_sid, name)
     worker = workers.new_worker(sim(), ws, name, attributes=attributes, activity_sid=activity_sid)
@@ -82,8 +83,7 @@ def update_worker(ws_sid, sid):
     name = rules.check_friendly_name(text("FriendlyName"), required=False)
     workers.check_worker_name(sim(), ws_sid, name, worker["friendly_name"])
     attributes = text("Attributes")
-    if attributes is not None:
-        attributes = rules.attributes_json(attributes)
+    rules.attributes_json(attributes)   # a JSON object; kept as the string sent
     activity_sid = activity_param(ws_sid, "ActivitySid")
     reject_pending = boolean("RejectPendingReservations", False)
     return to_wire(workers.update_worker(sim(), worker, friendly_name=name,

@@ -7,6 +7,9 @@ from ...rules import taskrouter as rules
 from ...wire import boolean, integer, list_v1, text
 from . import bp, workspace_of, ws_url
 
+CALLBACKS = (("AssignmentCallbackUrl", "assignment_callback_url"),
+             ("FallbackAssignmentCallbackUrl", "fallback_assignment_callback_url"))
+
 
 def to_wire(w: dict) -> dict:
     ws, sid = w["workspace_sid"], w["sid"]
@@ -35,11 +38,9 @@ def create_workflow(ws_sid):
     ws = workspace_of(ws_sid)
     name = rules.check_friendly_name(text("FriendlyName"), required=True)
     timeout = rules.check_reservation_timeout(integer("TaskReservationTimeout"))
-    wf = workflows.new_workflow(
-        sim(), ws, name, text("Configuration"),
-        assignment_callback_url=text("AssignmentCallbackUrl"),
-        fallback_assignment_callback_url=text("FallbackAssignmentCallbackUrl"),
-        task_reservation_timeout=timeout)
+    urls = {field: rules.callback_url(text(param), param) for param, field in CALLBACKS}
+    wf = workflows.new_workflow(sim(), ws, name, text("Configuration"),
+                                task_reservation_timeout=timeout, **urls)
     return to_wire(wf), 201
 
 
@@ -72,11 +73,10 @@ def update_workflow(ws_sid, sid):
     timeout = integer("TaskReservationTimeout")
     if timeout is not None:
         changes["task_reservation_timeout"] = rules.check_reservation_timeout(timeout)
-    for param, field in (("AssignmentCallbackUrl", "assignment_callback_url"),
-                         ("FallbackAssignmentCallbackUrl", "fallback_assignment_callback_url")):
+    for param, field in CALLBACKS:
         value = text(param)
-        if value is not None:
-            changes[field] = value
+        if value is not None:   # an empty value clears it
+            changes[field] = rules.callback_url(value, param)
     re_evaluate = boolean("ReEvaluateTasks", False)
     return to_wire(workflows.update_workflow(sim(), wf, changes, re_evaluate=re_evaluate))
 

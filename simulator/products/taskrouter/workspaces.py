@@ -44,8 +44,9 @@ def create_workspace():
     template = choice("Template", rules.TEMPLATES, "NONE")
     order = choice("PrioritizeQueueOrder", rules.QUEUE_ORDERS, "FIFO")
     multi = boolean("MultiTaskEnabled", True)
+    callback = rules.callback_url(text("EventCallbackUrl"), "EventCallbackUrl")
     ws = workspaces.new_workspace(sim(), principal().account_sid, name, template=template,
-                                  event_callback_url=text("EventCallbackUrl"),
+                                  event_callback_url=callback,
                                   events_filter=text("EventsFilter"), multi_task_enabled=multi,
                                   prioritize_queue_order=order)
     return to_wire(ws), 201
@@ -74,11 +75,12 @@ def update_workspace(sid):
         value = activity_param(ws["sid"], param)
         if value is not None:
             changes[field] = value
-    for param, field in (("EventCallbackUrl", "event_callback_url"),
-                         ("EventsFilter", "events_filter")):
-        value = text(param)
-        if value is not None:
-            changes[field] = value
+    callback = text("EventCallbackUrl")
+    if callback is not None:   # an empty value clears it
+        changes["event_callback_url"] = rules.callback_url(callback, "EventCallbackUrl")
+    events_filter = text("EventsFilter")
+    if events_filter is not None:
+        changes["events_filter"] = events_filter
     multi = boolean("MultiTaskEnabled")
     if multi is not None:
         changes["multi_task_enabled"] = multi
