@@ -58,6 +58,10 @@ def create_message(account_sid):
     if schedule_type is not None and schedule_type != "fixed":
         raise TwilioError.invalid("ScheduleType", "must be fixed")
     send_at = _send_at(form.get("SendAt"))
+    content_variables = form.get("ContentVariables")
+    if content_sid or content_variables is not None:
+        mrules.check_required(to, from_, service_sid, body, media_urls, content_sid)
+        mrules.check_content(content_sid, content_variables)
     if test:
         mrules.check_required(to, from_, service_sid, body, media_urls, content_sid)
         mrules.test_credentials_send(nrules.normalize(to), from_ and nrules.normalize(from_),
