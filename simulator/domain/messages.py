@@ -21,6 +21,7 @@ from ..errors import TwilioError
 from ..rules import messaging as mrules
 from ..rules import numbers as nrules
 from ..scheduler import handler
+from . import applications
 from .messaging_services import find_service, pool
 from .numbers import find_caller_id, owner_of
 from .settings import messaging_settings
@@ -402,6 +403,7 @@ def receive(s, from_: str, to: str, body: str | None, media_urls: list | None = 
     if number is None:
         raise TwilioError(21606 if nrules.parse(to) else 21211,
                           f"{to} is not a phone number of any account")
+    number = applications.routed(s, number)   # its SmsApplicationSid answers instead
     account_sid = number["account_sid"]
     service = None
     if number.get("messaging_service_sid"):
