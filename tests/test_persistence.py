@@ -363,9 +363,13 @@ def test_a_torn_last_journal_line_is_ignored(tmp_path, torn):
         store.close()
 
     newest = _segments(crashed)[-1]
-    assert newest.read_text().endswith("\n")
-    with open(newest, "a", encoding="utf-8") as fh:
-        fh.write(torn)  # the write that was cut short (never acknowledged)
+    # the open segment: its lines, then the zeros of the space reserved for the next ones
+    content = newest.read_bytes()
+    lines = content.split(b"\0", 1)[0]
+    assert lines.endswith(b"\n")
+    # the write that was cut short (never acknowledged), right after the last line
+    cut = (lines + torn.encode()).ljust(len(content), b"\0")
+    newest.write_bytes(cut)
 
     again = _sim_store(crashed)
     try:

@@ -2,24 +2,23 @@
 
 Every record is a plain dict keyed by its SID (the TinyDB document id), in a
 table declared with the field that owns it (usually ``account_sid``). One
-re-entrant lock serialises access, so the threaded server is safe; callers get
-deep copies, never live documents.
+re-entrant lock serialises writes and index walks, so the threaded server is safe;
+a stored document is never changed in place (a write replaces it), so single reads
+take no lock and copies are made outside it. Callers get deep copies, never live
+documents. A write the journal refuses is not applied (``atomic`` groups writes).
 """
 from __future__ import annotations
 
-import copy
 import itertools
 import threading
 from typing import Any, Callable, Iterable
 
-from tinydb.table import Document
-
 from ..errors import TwilioError
 from .journal import FolderInUse, Journal
-from .tinystore import IndexedTable, JournalStorage, SimTinyDB
+from .tinystore import IndexedTable, JournalStorage, SimTinyDB, clone
 
 Predicate = Callable[[dict], bool]
-__all__ = ["Store", "FolderInUse", "UndeclaredTable"]
+__all__ = ["Store", "FolderInUse", "UndeclaredTable", "clone"]
 
 
 class UndeclaredTable(LookupError):
@@ -31,6 +30,36 @@ def _not_found(table: str, sid: str) -> TwilioError:
     return TwilioError.not_found()
 
 
+class _Unit:
+    """The writes of one ``Store.atomic()`` block: what to undo, and what to journal."""
+
+    def __init__(self):
+        self.undo: list[tuple[IndexedTable, str, Any]] = []
+        self.touched: dict[str, dict[str, None]] = {}
+
+
+class _Atomic:
+    __slots__ = ("store", "unit")
+
+    def __init__(self, store: "Store"):
+        self.store = store
+        self.unit = None
+
+    def __enter__(self):
+        local = self.store._local
+        if getattr(local, "unit", None) is None:
+            self.unit = local.unit = _Unit()
+        return self
+
+    def __exit__(self, *exc):
+        unit = self.unit
+        if unit is not None:
+            self.store._local.unit = None
+            if unit.undo:
+                self.store._commit(unit)
+        return False
+
+
 class Store:
     def __init__(self, data_dir: str | None = None, compact_every: int = 20_000):
         self.lock = threading.RLock()
@@ -40,29 +69,85 @@ class Store:
             journal.source = self._storage.read
         self._db = SimTinyDB(storage=lambda: self._storage)
         self._owners: dict[str, str | None] = {}
+        self._tables: dict[str, IndexedTable] = {}
+        self._local = threading.local()
 
     # -- tables ----------------------------------------------------------------
     def define(self, table: str, owner: str | None = "account_sid"):
         """Declare a table and the field its per-owner index follows."""
         self._owners[table] = owner
+        self._tables.pop(table, None)
 
     def _table(self, name: str) -> IndexedTable:
+        try:
+            return self._tables[name]
+        except KeyError:
+            pass
         try:
             owner = self._owners[name]
         except KeyError:  # a typo must not quietly make a new, empty table
             raise UndeclaredTable(f"table {name!r} was never declared with Store.define() "
                                   f"(declared: {', '.join(sorted(self._owners))})") from None
-        return self._db.table(name, owner_field=owner)
+        with self.lock:   # one table object (and owner index) per name, whoever asks first
+            t = self._tables.get(name)
+            if t is None:
+                t = self._tables[name] = self._db.table(name, owner_field=owner)
+            return t
+
+    def size(self) -> int:
+        """How many records the store holds, all tables together."""
+        with self.lock:
+            return sum(len(docs) for docs in self._storage.read().values())
 
     def is_empty(self) -> bool:
         with self.lock:
             return not any(self._storage.read().values())
 
+    # -- writing -------------------------------------------------------------------
+    def _write(self, t: IndexedTable, key: str, new: dict | None):
+        """One change (the caller holds the lock). Outside a unit it is journaled first and
+        applied only once the journal took it; in a unit it applies now and is journaled
+        with the unit (or undone with it)."""
+        unit = getattr(self._local, "unit", None)
+        if unit is None:
+            self._storage.record(t.name, {key: new})
+            t.put(key, new)
+        else:
+            unit.undo.append((t, key, t.put(key, new)))
+            unit.touched.setdefault(t.name, {})[key] = None
+
+    def atomic(self) -> "_Atomic":
+        """Journal the writes made in this block (by this thread) as one line, when it ends:
+        replayed together or not at all after a crash. They apply in memory as they are made
+        (the block reads its own writes); if the journal does not take them (disk full),
+        every one is undone and the OSError raised, so what clients see is what survives.
+        An exception from the block itself keeps the writes made so far, as without a block.
+        Nested blocks join the outermost one. (Another thread may see the writes before the
+        block ends; were they undone, it would have seen what then never happened.)"""
+        return _Atomic(self)
+
+    def in_unit(self) -> bool:
+        return getattr(self._local, "unit", None) is not None
+
+    def _commit(self, unit: _Unit):
+        with self.lock:
+            tables = {}
+            for name, keys in unit.touched.items():
+                raw = self._table(name).raw()
+                tables[name] = {key: raw.get(key) for key in keys}
+            try:
+                self._storage.record_unit(tables)
+            except BaseException:
+                for t, key, old in reversed(unit.undo):
+                    t.restore(key, old)
+                raise
+
     # -- single records ------------------------------------------------------------
     def get(self, table: str, sid: str) -> dict | None:
-        with self.lock:
-            doc = self._table(table).get(doc_id=sid)
-            return copy.deepcopy(dict(doc)) if doc is not None else None
+        # No lock: a stored document is never changed in place (a write replaces it), and a
+        # dict look-up is atomic, so this reads the document before or after any write.
+        doc = self._table(table).raw().get(sid)
+        return clone(doc) if doc is not None else None
 
     def require(self, table: str, sid: str, error: TwilioError | None = None) -> dict:
         doc = self.get(table, sid)
@@ -70,26 +155,53 @@ class Store:
             raise error or _not_found(table, sid)
         return doc
 
-    def insert(self, table: str, doc: dict) -> dict:
-        with self.lock:
-            self._table(table).insert(Document(copy.deepcopy(doc), doc_id=doc["sid"]))
-        return copy.deepcopy(doc)
-
-    def update(self, table: str, sid: str, fields: dict) -> dict:
+    def insert(self, table: str, doc: dict, *, adopt: bool = False) -> dict:
+        """Store a copy of ``doc`` (``adopt``: ``doc`` itself, which the caller then leaves
+        alone) and return another copy."""
+        new = doc if adopt else clone(doc)
+        sid = new["sid"]
         with self.lock:
             t = self._table(table)
-            if t.get(doc_id=sid) is None:  # (TinyDB < 4.9 raises KeyError on a missing id)
+            if sid in t.raw():
+                raise ValueError(f"Document with ID {sid} already exists")
+            self._write(t, sid, new)
+        return clone(doc)
+
+    def update(self, table: str, sid: str, fields: dict, *, adopt: bool = False,
+               returning: bool = True) -> dict | None:
+        """Merge ``fields`` into a record (copies of them; ``adopt``: the values themselves,
+        which the caller then leaves alone) and return a copy of the result (None when not
+        ``returning``)."""
+        if not adopt:
+            fields = clone(fields)
+        with self.lock:
+            t = self._table(table)
+            old = t.raw().get(sid)
+            if old is None:
                 raise _not_found(table, sid)
-            t.update(copy.deepcopy(fields), doc_ids=[sid])
-            return copy.deepcopy(dict(t.get(doc_id=sid)))
+            new = {**old, **fields}
+            self._write(t, sid, new)
+        return clone(new) if returning else None   # (copied outside the lock: see get)
 
     def delete(self, table: str, sid: str) -> bool:
         with self.lock:
             t = self._table(table)
-            if t.get(doc_id=sid) is None:
+            if sid not in t.raw():
                 return False
-            t.remove(doc_ids=[sid])
+            self._write(t, sid, None)
             return True
+
+    def take(self, table: str, sid: str) -> dict | None:
+        """Delete a record and return it (None when it is not there): of several threads
+        taking the same record, one gets it. What is returned is no longer stored, so it is
+        not copied; treat it as read-only (a failed unit may put it back)."""
+        with self.lock:
+            t = self._table(table)
+            doc = t.raw().get(sid)
+            if doc is None:
+                return None
+            self._write(t, sid, None)
+            return doc
 
     # -- many records --------------------------------------------------------------
     def owned(self, table: str, owner: Any, *, newest_first: bool = False,
@@ -107,7 +219,7 @@ class Store:
             resumed = after is not None and after in bucket
             if resumed:
                 keys = self._resume(bucket, keys, after, None if where else skip, newest_first)
-            raw = t._read_table()
+            raw = t.raw()
             docs: Iterable[dict] = (raw[k] for k in keys)
             if where is not None:
                 docs = (d for d in docs if where(d))
@@ -115,7 +227,8 @@ class Store:
                 docs = itertools.islice(docs, skip, None)
             if limit is not None:
                 docs = itertools.islice(docs, limit)
-            return [copy.deepcopy(d) for d in docs]
+            found = list(docs)
+        return [clone(d) for d in found]   # copied outside the lock (see get)
 
     def pager(self, table: str, owner: Any, *, where: Predicate | None = None,
               newest_first: bool = False):
@@ -141,21 +254,22 @@ class Store:
     def find(self, table: str, where: Predicate) -> list[dict]:
         """Scan a whole table: for rare look-ups that have no owner (e.g. by email)."""
         with self.lock:
-            return [copy.deepcopy(d) for d in self._table(table)._read_table().values() if where(d)]
+            docs = list(self._table(table).raw().values())
+        return [clone(d) for d in docs if where(d)]   # outside the lock (see get)
 
     def count(self, table: str, owner: Any) -> int:
-        with self.lock:
-            return len(self._table(table).by_owner.get(owner, {}))
+        return len(self._table(table).by_owner.get(owner, {}))
 
     # -- whole state -------------------------------------------------------------------
     def dump(self) -> dict:
-        with self.lock:
-            return copy.deepcopy(self._storage.read())
+        with self.lock:   # a consistent shallow snapshot; its documents are never changed
+            snapshot = {name: dict(docs) for name, docs in self._storage.read().items()}
+        return clone(snapshot)
 
     def load(self, data: dict):
         with self.lock:
-            self._storage.write(copy.deepcopy(data))
-            for t in self._db._tables.values():
+            self._storage.write(clone(data))
+            for t in self._tables.values():
                 t.rebuild_index()
 
     def clear(self):

@@ -1,29 +1,39 @@
 """Append-only persistence for the store: a TinyDB file plus journal segments.
 
-Layout under the data folder:
+Layout under the data folder (formats in ``compactor.py``):
 
 * ``state.json``: a plain TinyDB JSON file (loadable by ``tinydb.TinyDB``), with
   a ``_journal`` table naming the last journal segment folded into it;
-* ``journal.<n>.jsonl``: one JSON line per acknowledged write, appended and
-  flushed to the OS before the response is sent (so a killed process loses
-  nothing it acknowledged); fsynced at least once a second;
-* compaction, in the background once enough lines pile up, and on close, writes
-  a new ``state.json`` (temp file, fsync, atomic rename) and only then deletes
-  the segments it folded in. A crash at any point leaves a loadable state.
+* ``journal.<n>.jsonl``: one JSON line per acknowledged write (or unit of writes), written to
+  the OS with one ``write`` before the response is sent (so a killed process loses nothing it
+  acknowledged); fsynced at least once a second, off the store lock;
+* a write the file does not take (disk full, file size limit) is cut off the file again and
+  raises, so the store does not apply it (see ``Store``);
+* compaction folds the closed segments into a new ``state.json`` (temp file, fsync, atomic
+  rename) and only then deletes them. In the background it runs in a child process, from the
+  files, so re-encoding the state never holds this interpreter; it is due once
+  ``compact_every`` lines were written and, past ``SMALL_STATE`` bytes of state, once the
+  journal has grown as large as ``state.json`` (so its cost per write does not grow with the
+  state). On close the final compaction runs in-process. A crash at any point leaves a
+  loadable state.
 """
 from __future__ import annotations
 
 import json
 import logging
+import mmap
 import os
-import re
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
-STATE_FILE = "state.json"
+from . import compactor
+from .compactor import META_TABLE, STATE_FILE  # noqa: F401  (re-exported)
+
 LOCK_FILE = ".lock"
-META_TABLE = "_journal"
-_SEGMENT = re.compile(r"^journal\.(\d+)\.jsonl$")
+SMALL_STATE = 4 << 20     # below this size of state.json, compact every compact_every lines
+SEGMENT_BYTES = 16 << 20  # space reserved (and memory-mapped) for a journal segment
 log = logging.getLogger("simulator.store")
 
 
@@ -31,18 +41,97 @@ class FolderInUse(RuntimeError):
     """Another store (in this or another process) has the data folder open."""
 
 
+def _dumps(obj) -> bytes:
+    return (json.dumps(obj, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+class _Segment:
+    """One open journal segment. Its space is reserved up front (``posix_fallocate``) and
+    memory-mapped, so appending a line is a copy into the page cache: no system call, and so no
+    giving up the interpreter while the store lock is held (requests queued on that lock behind
+    a thread waiting to get the interpreter back is what made a stall of every write). Where the
+    space cannot be reserved (disk full, a file size limit), lines are written with ``pwrite``
+    and a failed one is cut off again."""
+
+    def __init__(self, path: Path, reserve: int):
+        self.fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        self.pos = os.lseek(self.fd, 0, os.SEEK_END)
+        self.mm: mmap.mmap | None = None
+        self.capacity = 0
+        self.torn = False   # a failed write could not be cut off: no more lines here
+        if reserve and self.pos == 0:
+            try:
+                os.posix_fallocate(self.fd, 0, reserve)
+                self.mm = mmap.mmap(self.fd, reserve)
+                self.capacity = reserve
+            except (OSError, ValueError):   # no room for it: write line by line instead
+                self.mm = None
+                try:
+                    os.ftruncate(self.fd, 0)
+                except OSError:
+                    pass
+
+    def fits(self, n: int) -> bool:
+        return self.mm is None or self.pos + n <= self.capacity
+
+    def write(self, line: bytes):
+        start = self.pos
+        if self.mm is not None:
+            self.mm[start:start + len(line)] = line
+        else:
+            try:
+                view = memoryview(line)
+                offset = start
+                while view:
+                    n = os.pwrite(self.fd, view, offset)
+                    view, offset = view[n:], offset + n
+            except OSError:
+                try:
+                    os.ftruncate(self.fd, start)
+                except OSError:
+                    self.torn = True
+                raise
+        self.pos = start + len(line)
+
+    def finish(self):
+        """No more lines: unmap, and give back the reserved space past the last line (a crash
+        before this leaves zeros there, where loading stops)."""
+        if self.mm is not None:
+            self.mm.close()
+            self.mm = None
+            try:
+                os.ftruncate(self.fd, self.pos)
+            except OSError:
+                pass
+
+    def close(self, sync: bool = True):
+        if self.fd < 0:
+            return
+        try:
+            if sync:
+                os.fsync(self.fd)
+        finally:
+            os.close(self.fd)
+            self.fd = -1
+
+
 class Journal:
     def __init__(self, folder: str | os.PathLike, lock: threading.RLock,
-                 compact_every: int = 20_000, fsync_interval: float = 1.0):
+                 compact_every: int = 20_000, fsync_interval: float = 1.0,
+                 background_process: bool = True):
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.lock = lock
         self.compact_every = compact_every
         self.fsync_interval = fsync_interval
-        self.source = None  # set by the storage: returns the live data
-        self._file = None
+        self.background_process = background_process
+        self.source = None  # set by the storage: returns the live data (for the final compaction)
+        self._seg: _Segment | None = None   # the open segment
+        self._retired: list[_Segment] = []  # finished ones, to fsync and close off the lock
         self._segment = 0
-        self._lines = 0
+        self._lines = 0         # lines since the last compaction
+        self._bytes = 0         # bytes since the last compaction
+        self._state_bytes = 0   # size of state.json after the last compaction
         self._dirty = False
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -53,15 +142,10 @@ class Journal:
 
     # -- loading ---------------------------------------------------------------
     def _segments(self) -> list[int]:
-        found = []
-        for entry in self.folder.iterdir():
-            m = _SEGMENT.match(entry.name)
-            if m:
-                found.append(int(m.group(1)))
-        return sorted(found)
+        return compactor.segments(self.folder)
 
     def _segment_path(self, n: int) -> Path:
-        return self.folder / f"journal.{n:08d}.jsonl"
+        return compactor.segment_path(self.folder, n)
 
     def _lock_folder(self):
         """One store per folder: two would interleave segments and compact over each
@@ -91,72 +175,77 @@ class Journal:
             raise
 
     def _load(self) -> dict:
-        state_path = self.folder / STATE_FILE
-        data: dict = {}
-        folded = 0
-        if state_path.exists():
-            with open(state_path, encoding="utf-8") as fh:
-                data = json.load(fh) or {}
-            meta = data.pop(META_TABLE, {}).get("state", {})
-            folded = int(meta.get("segment", 0))
-        segments = self._segments()
-        for n in segments:
-            if n > folded:
-                self._replay(self._segment_path(n), data)
-        self._segment = max([folded, *segments])
-        self._open_next_segment()
+        with compactor.folder_lock(self.folder):   # not while a compaction replaces files
+            data, folded, last = compactor.load(self.folder)
+        self._segment = max([folded, last, *self._segments()])
+        self._state_bytes = self._stat_state()
+        self._rotate()
         self._thread = threading.Thread(target=self._background, name="twilio-sim-journal",
                                         daemon=True)
         self._thread.start()
         return data
 
-    @staticmethod
-    def _replay(path: Path, data: dict):
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                try:
-                    entry = json.loads(line)
-                except ValueError:
-                    break  # a torn last line from a killed process: it was never acknowledged
-                if "replace" in entry:
-                    data.clear()
-                    data.update(entry["replace"])
-                    continue
-                table = data.setdefault(entry["t"], {})
-                for doc_id, doc in entry["c"].items():
-                    if doc is None:
-                        table.pop(doc_id, None)
-                    else:
-                        table[doc_id] = doc
+    def _stat_state(self) -> int:
+        try:
+            return (self.folder / STATE_FILE).stat().st_size
+        except OSError:
+            return 0
 
     # -- writing (callers hold the store lock) -----------------------------------
-    def _open_next_segment(self):
-        if self._file:
-            self._file.flush()
-            os.fsync(self._file.fileno())
-            self._file.close()
+    def _rotate(self, reserve: int | None = None) -> "_Segment | None":
+        """Start the next segment; returns the previous one, finished (unmapped, cut to its
+        lines), for the caller to fsync and close outside the lock. Raises OSError (and keeps
+        the current segment) if the next one cannot be created."""
+        new = _Segment(self._segment_path(self._segment + 1), reserve or SEGMENT_BYTES)
+        old, self._seg = self._seg, new
         self._segment += 1
-        self._file = open(self._segment_path(self._segment), "a", encoding="utf-8")
+        if old is not None:
+            old.finish()
+        return old
+
+    def _retire(self, old: "_Segment | None"):
+        """A finished segment, to fsync and close off the lock (by the background thread)."""
+        if old is not None:
+            self._retired.append(old)
 
     def _check_open(self):
-        if self._file is None:
+        if self._seg is None:
             raise RuntimeError("the store is closed: its journal takes no more writes")
 
-    def append(self, table: str, changes: dict):
+    def _write(self, line: bytes):
+        """Append one line, whole, or raise OSError having changed nothing. The line is copied
+        into the segment's reserved, memory-mapped space (the OS has it at once: a killed
+        process loses nothing; and no system call gives up the interpreter while the store
+        lock is held). A full segment rotates to a new one; a segment whose space could not
+        be reserved (disk full, file size limit) is written with ``pwrite``, and a line the
+        file does not take is cut off again (or, failing that, ends the segment: loading
+        ignores a torn last line)."""
         self._check_open()
-        self._file.write(json.dumps({"t": table, "c": changes}, separators=(",", ":")) + "\n")
-        self._file.flush()
+        seg = self._seg
+        if seg.torn or not seg.fits(len(line)):
+            self._retire(self._rotate(max(SEGMENT_BYTES, len(line) + SEGMENT_BYTES // 2)))
+            seg = self._seg
+        seg.write(line)
         self._dirty = True
         self._lines += 1
-        if self._lines >= self.compact_every:
-            self._lines = 0
+        self._bytes += len(line)
+        if self._lines >= self.compact_every and (
+                self._state_bytes < SMALL_STATE or self._bytes >= self._state_bytes):
             self._wake.set()
 
+    def append(self, table: str, changes: dict):
+        self._write(_dumps({"t": table, "c": changes}))
+
+    def append_unit(self, tables: dict[str, dict]):
+        """The writes of one unit as one line: replayed together or not at all."""
+        if len(tables) == 1:
+            (table, changes), = tables.items()
+            self.append(table, changes)
+        else:
+            self._write(_dumps({"m": tables}))
+
     def replace(self, data: dict):
-        self._check_open()
-        self._file.write(json.dumps({"replace": data}, separators=(",", ":")) + "\n")
-        self._file.flush()
-        self._dirty = True
+        self._write(_dumps({"replace": data}))
         self._wake.set()
 
     # -- background ----------------------------------------------------------------
@@ -192,35 +281,65 @@ class Journal:
                 timeout)
 
     def sync(self):
+        """fsync the open segment (and close the finished ones). Only a descriptor is taken
+        under the store lock (a duplicate, so a rotation may close the original): the disk's
+        wait is nobody's."""
         with self.lock:
-            if self._dirty and self._file:
-                os.fsync(self._file.fileno())
+            retired, self._retired = self._retired, []
+            fd = None
+            if self._dirty and self._seg is not None:
+                fd = os.dup(self._seg.fd)
                 self._dirty = False
+        for seg in retired:
+            seg.close()
+        if fd is None:
+            return
+        try:
+            os.fsync(fd)
+        except OSError:
+            self._dirty = True
+            raise
+        finally:
+            os.close(fd)
 
     def compact(self):
-        """Fold every closed segment into a new state.json."""
+        """Fold every closed segment into a new state.json, in a child process."""
         with self.lock:
-            # Documents are copy-on-write (see IndexedTable), so a shallow copy
-            # of each table is a consistent snapshot.
+            self._check_open()
+            folded = self._segment
+            old = self._rotate()
+            self._lines = self._bytes = 0
+            retired, self._retired = self._retired, []
+        for seg in [*retired, old]:   # their lines are on disk before anything folds them
+            seg.close()
+        if self.background_process:
+            try:
+                proc = subprocess.run([sys.executable, "-I", compactor.__file__, str(self.folder),
+                                       str(folded)], stdin=subprocess.DEVNULL,
+                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            except OSError:   # no interpreter to start: fold here
+                compactor.fold(self.folder, folded)
+            else:
+                if proc.returncode:
+                    raise RuntimeError(f"compaction of {self.folder} failed "
+                                       f"({proc.returncode}): "
+                                       f"{proc.stderr.decode(errors='replace')[-2000:]}")
+        else:
+            compactor.fold(self.folder, folded)
+        self._state_bytes = self._stat_state()
+
+    def _compact_from_memory(self):
+        """The final compaction: the live data is everything acknowledged."""
+        with self.lock:
             snapshot = {name: dict(docs) for name, docs in self.source().items()}
             folded = self._segment
-            self._open_next_segment()
-            self._lines = 0
-        snapshot[META_TABLE] = {"state": {"segment": folded}}
-        tmp = self.folder / (STATE_FILE + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(snapshot, fh, separators=(",", ":"))
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, self.folder / STATE_FILE)
-        dir_fd = os.open(self.folder, os.O_RDONLY)
-        try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
-        for n in self._segments():
-            if n <= folded:
-                self._segment_path(n).unlink(missing_ok=True)
+            old = self._rotate(reserve=0)   # no more lines: nothing to reserve
+            self._lines = self._bytes = 0
+            retired, self._retired = self._retired, []
+        for seg in [*retired, old]:
+            seg.close()
+        with compactor.folder_lock(self.folder):
+            compactor.write_state(self.folder, snapshot, folded)
 
     def close(self, _data=None):
         if self._stop.is_set():
@@ -230,12 +349,15 @@ class Journal:
         if self._thread:
             self._thread.join()
         try:
-            self.compact()
+            self._compact_from_memory()
         finally:  # even if the final compaction failed (the journal still has it all)
             with self.lock:
-                if self._file:
-                    self._file.close()
-                    self._file = None
+                if self._seg is not None:
+                    seg, self._seg = self._seg, None
+                    seg.finish()
+                    for old in [*self._retired, seg]:
+                        old.close()
+                    self._retired = []
                     # compaction opened a fresh segment; nothing was written to it
                     empty = self._segment_path(self._segment)
                     if empty.exists() and empty.stat().st_size == 0:

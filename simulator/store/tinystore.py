@@ -1,17 +1,18 @@
 """TinyDB extension points that keep a write O(1) and persist it incrementally.
 
-TinyDB's stock ``Table._update_table`` re-keys and rewrites the whole table on
-every write and its JSONStorage rewrites the whole file. ``IndexedTable`` hands
-the updater the live table with copy-on-write access instead, records which
-documents the write touched, keeps a per-owner index, and passes only those
-changes to the storage. ``JournalStorage`` keeps the data in memory and appends
-each change to a journal file (see ``journal.py``).
+TinyDB's stock ``Table`` re-keys and rewrites the whole table on every write and its
+JSONStorage rewrites the whole file. Here the data stays a plain ``{table: {sid: document}}``
+dict in ``JournalStorage`` (in memory, each change appended to a journal: ``journal.py``), and
+``IndexedTable`` applies single-document changes to it directly, keeping a per-owner index.
+
+A stored document is never changed in place: a write replaces it with a new dict (which may
+share unchanged values with the old one), so a shallow copy of a table is a consistent
+snapshot, and what was stored before a write can be put back if the write fails.
 """
 from __future__ import annotations
 
 import copy
-from collections.abc import MutableMapping
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
@@ -19,55 +20,34 @@ from tinydb.table import Table
 
 from .journal import Journal
 
-_ABSENT = object()
+ABSENT = object()
+_ATOMIC = frozenset((str, int, float, bool, type(None)))
 
 
-class _TrackedTable(MutableMapping):
-    """The live table as TinyDB's updaters see it.
-
-    Reading a document for a write copies it first (copy-on-write), so a
-    snapshot taken by the compactor never sees a document change under it.
-    """
-
-    def __init__(self, raw: dict):
-        self.raw = raw
-        self.before: dict[str, Any] = {}  # doc_id -> document before this write
-
-    def _touch(self, key):
-        if key not in self.before:
-            self.before[key] = self.raw.get(key, _ABSENT)
-
-    def __getitem__(self, key):
-        self._touch(key)
-        doc = self.raw[key]
-        if doc is self.before[key]:
-            doc = self.raw[key] = copy.deepcopy(doc)
-        return doc
-
-    def __setitem__(self, key, value):
-        self._touch(key)
-        self.raw[key] = value
-
-    def __delitem__(self, key):
-        self._touch(key)
-        del self.raw[key]
-
-    def __contains__(self, key):
-        return key in self.raw
-
-    def __iter__(self) -> Iterator:
-        return iter(list(self.raw))
-
-    def __len__(self):
-        return len(self.raw)
-
-    def clear(self):
-        for key in list(self.raw):
-            del self[key]
+def clone(value):
+    """A deep copy of a JSON-like value: dicts and lists are copied, strings, numbers, booleans
+    and None shared; anything else goes through ``copy.deepcopy``. Several times faster than
+    ``copy.deepcopy`` on the documents the store keeps."""
+    kind = type(value)
+    if kind is dict:
+        copied = value.copy()
+        for key, item in copied.items():
+            if type(item) not in _ATOMIC:
+                copied[key] = clone(item)
+        return copied
+    if kind is list:
+        atomic = _ATOMIC
+        return [item if type(item) in atomic else clone(item) for item in value]
+    if kind in _ATOMIC:
+        return value
+    return copy.deepcopy(value)
 
 
 class IndexedTable(Table):
-    """A TinyDB table keyed by SID with an ordered index per owner."""
+    """A TinyDB table keyed by SID with an ordered index per owner.
+
+    ``put`` and ``restore`` change the storage's data directly (the store holds its lock and
+    journals the change); TinyDB's own write path is not used."""
 
     document_id_class = str
 
@@ -83,42 +63,45 @@ class IndexedTable(Table):
             for doc_id, doc in self._read_table().items():
                 self.by_owner.setdefault(doc.get(self.owner_field), {})[doc_id] = None
 
-    def _update_table(self, updater: Callable[[dict], None]):
-        raw = self._storage.table_data(self.name)
-        tracked = _TrackedTable(raw)
-        try:
-            updater(tracked)
-        finally:
-            changes = {key: raw.get(key) for key in tracked.before}
-            if changes:
-                self._reindex(tracked.before, changes, raw)
-                self._storage.record(self.name, changes)
+    def raw(self) -> dict:
+        """The live documents (read only; empty, and not created, when the table is new)."""
+        return self._storage.data.get(self.name) or {}
 
-    def _reindex(self, before: dict, after: dict, raw: dict):
-        if not self.owner_field:
-            return
+    def put(self, key: str, new: dict | None) -> Any:
+        """Store ``new`` (None: delete) under ``key``; returns what was there (or ABSENT)."""
+        raw = self._storage.table_data(self.name)
+        old = raw.get(key, ABSENT)
+        if new is None:
+            if old is not ABSENT:
+                del raw[key]
+        else:
+            raw[key] = new
+        if self.owner_field:
+            self._reindex(key, old, new, raw)
+        return old
+
+    def restore(self, key: str, old: Any):
+        """Undo a ``put``: ``old`` is what it returned."""
+        self.put(key, None if old is ABSENT else old)
+
+    def _reindex(self, key: str, old: Any, new: dict | None, raw: dict):
         field = self.owner_field
-        moved_to = set()
-        for key, old in before.items():
-            new = after[key]
-            old_owner = None if old is _ABSENT else old.get(field)
-            new_owner = None if new is None else new.get(field)
-            if old is not _ABSENT and (new is None or old_owner != new_owner):
-                bucket = self.by_owner.get(old_owner)
-                if bucket is not None:
-                    bucket.pop(key, None)
-                    if not bucket:
-                        del self.by_owner[old_owner]
-            if new is not None and (old is _ABSENT or old_owner != new_owner):
-                self.by_owner.setdefault(new_owner, {})[key] = None
-                if old is not _ABSENT:
-                    moved_to.add(new_owner)
-        # A record that changed owner takes its place by creation (table) order in
-        # its new owner's list, as rebuild_index() gives it after a restart. Owner
-        # changes are rare, so the scan of the table is affordable.
-        for owner in moved_to:
-            bucket = self.by_owner[owner]
-            self.by_owner[owner] = {key: None for key in raw if key in bucket}
+        old_owner = None if old is ABSENT else old.get(field)
+        new_owner = None if new is None else new.get(field)
+        if old is not ABSENT and (new is None or old_owner != new_owner):
+            bucket = self.by_owner.get(old_owner)
+            if bucket is not None:
+                bucket.pop(key, None)
+                if not bucket:
+                    del self.by_owner[old_owner]
+        if new is not None and (old is ABSENT or old_owner != new_owner):
+            bucket = self.by_owner.setdefault(new_owner, {})
+            bucket[key] = None
+            if old is not ABSENT and len(bucket) > 1:
+                # A record that changed owner takes its place by creation (table) order in
+                # its new owner's list, as rebuild_index() gives it after a restart. Owner
+                # changes are rare, so the scan of the table is affordable.
+                self.by_owner[new_owner] = {k: None for k in raw if k in bucket}
 
 
 class JournalStorage(Storage):
@@ -133,10 +116,10 @@ class JournalStorage(Storage):
 
     def write(self, data):
         # Whole-database writes (TinyDB.drop_tables, a restored snapshot) are rare:
-        # they replace everything and are persisted as one full snapshot.
-        self.data = data
+        # they replace everything and are persisted as one full snapshot, before they apply.
         if self.journal:
             self.journal.replace(data)
+        self.data = data
 
     def table_data(self, name: str) -> dict:
         return self.data.setdefault(name, {})
@@ -144,6 +127,10 @@ class JournalStorage(Storage):
     def record(self, table: str, changes: dict[str, dict | None]):
         if self.journal:
             self.journal.append(table, changes)
+
+    def record_unit(self, tables: dict[str, dict[str, dict | None]]):
+        if self.journal:
+            self.journal.append_unit(tables)
 
     def close(self):
         if self.journal:

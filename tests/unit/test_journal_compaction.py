@@ -1,0 +1,103 @@
+"""Compaction without stopping the world (issue 14): the background fold of the journal into
+state.json runs in a child process, from the files, and comes due more rarely as the state
+grows (when the journal has grown as large as state.json), so its cost per write, and what a
+request can see of it, does not grow with the state."""
+from __future__ import annotations
+
+import json
+import subprocess
+
+from simulator.store import Store
+from simulator.store import journal as journal_module
+from simulator.store.compactor import META_TABLE, STATE_FILE
+
+
+def _store(folder, **kw) -> Store:
+    store = Store(folder, **kw)
+    store.define("things", "owner")
+    return store
+
+
+def _folded(folder) -> int:
+    path = folder / STATE_FILE
+    return json.loads(path.read_text())[META_TABLE]["state"]["segment"] if path.exists() else 0
+
+
+def test_background_compaction_runs_in_a_child_process_from_the_files(tmp_path, monkeypatch):
+    calls = []
+    real_run = subprocess.run
+
+    def spy(args, **kw):
+        calls.append(args)
+        return real_run(args, **kw)
+
+    monkeypatch.setattr(journal_module.subprocess, "run", spy)
+    store = _store(tmp_path, compact_every=20)
+    try:
+        for i in range(50):
+            store.insert("things", {"sid": f"T{i:03d}", "owner": "o1", "n": i})
+        assert store.settle(30)
+        assert calls, "no compaction ran"
+        assert all(a[-3].endswith("compactor.py") for a in calls)   # a child, by file
+        assert _folded(tmp_path) > 0
+        state = json.loads((tmp_path / STATE_FILE).read_text())
+        assert len(state["things"]) >= 20
+        expected = store.dump()
+    finally:
+        store.close()
+    again = _store(tmp_path)
+    try:
+        assert again.dump() == expected
+    finally:
+        again.close()
+
+
+def test_a_large_state_compacts_once_the_journal_is_as_large_as_it(tmp_path, monkeypatch):
+    monkeypatch.setattr(journal_module, "SMALL_STATE", 10_000)
+    store = _store(tmp_path, compact_every=10)
+    try:
+        for i in range(200):   # ~60 bytes a line: a state.json well past SMALL_STATE
+            store.insert("things", {"sid": f"T{i:03d}", "owner": "o1", "pad": "x" * 60})
+        assert store.settle(30)
+        store._storage.journal.compact()   # everything folded: the journal starts empty
+        assert store.settle(30)
+        size = (tmp_path / STATE_FILE).stat().st_size
+        assert size > 10_000
+        folded = _folded(tmp_path)
+        for i in range(20):    # compact_every lines, but far from state.json's size
+            store.update("things", f"T{i:03d}", {"pad": "y"})
+        assert store.settle(30) and _folded(tmp_path) == folded
+        i = 0
+        while store._storage.journal._bytes < size:   # now as large as state.json: due
+            store.update("things", f"T{i % 200:03d}", {"pad": "z" * 60})
+            i += 1
+        assert store.settle(30) and _folded(tmp_path) > folded
+    finally:
+        store.close()
+
+
+def test_a_late_compaction_never_replaces_a_newer_state(tmp_path):
+    """A compaction child outlives a killed server; whatever order it and the next server's
+    compactions finish in (they take turns on the folder's compaction lock), state.json only
+    moves forward and no segment it still needs is deleted."""
+    from simulator.store import compactor
+    store = _store(tmp_path, compact_every=10**9)
+    try:
+        store.insert("things", {"sid": "T1", "owner": "o1"})
+        early = store._storage.journal._segment          # what the child was asked to fold
+        store._storage.journal.compact()
+        store.insert("things", {"sid": "T2", "owner": "o1"})
+        store._storage.journal.compact()                 # the next server got further
+        later = _folded(tmp_path)
+        assert later > early
+        before = (tmp_path / STATE_FILE).read_bytes()
+        compactor.fold(tmp_path, early)                  # the late child finishes now
+        assert (tmp_path / STATE_FILE).read_bytes() == before
+        expected = store.dump()
+    finally:
+        store.close()
+    again = _store(tmp_path)
+    try:
+        assert again.dump() == expected
+    finally:
+        again.close()
