@@ -56,6 +56,14 @@ class Clock:
             self._offset = timedelta(0)
         return self.now()
 
+    def seconds_until(self, moment: datetime) -> float | None:
+        """Real seconds until ``now()`` reaches ``moment`` (None while frozen: only an
+        advance moves the clock)."""
+        with self._lock:
+            if self._frozen_at is not None:
+                return None
+            return (moment - (datetime.now(timezone.utc) + self._offset)).total_seconds()
+
     def on_advance(self, listener):
         """Called with the new time after each advance (for time-driven behaviour)."""
         self._listeners.append(listener)

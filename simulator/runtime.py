@@ -22,6 +22,7 @@ class Simulator:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.clock = Clock()
+        self._last_now: tuple = (None, "")
         if settings.freeze_clock:
             self.clock.freeze()
         self.ids = Generator(settings.seed)
@@ -41,8 +42,15 @@ class Simulator:
         self.scheduler.rebuild()
 
     def now(self) -> str:
-        """The current simulator time as the store keeps it (ISO 8601, UTC)."""
-        return iso(self.clock.now())
+        """The current simulator time as the store keeps it (ISO 8601, UTC); formatted once
+        per second the clock shows (every request asks for it several times)."""
+        now = self.clock.now()
+        last = self._last_now
+        if last[0] == now:
+            return last[1]
+        stamp = iso(now)
+        self._last_now = (now, stamp)
+        return stamp
 
     def modify(self, table: str, record: dict, changes: dict) -> dict:
         """Apply an update's changes; ``date_updated`` moves only when something changed."""

@@ -4,7 +4,10 @@ A step is a ``timers`` record ``{kind, target, due, seq, data}``, persisted with
 rest of the state. ``run_due()`` runs every step whose time has come, in due order
 (steps a handler schedules that are already due run in the same pass). It runs when
 the clock is advanced, before each request, and, when served over a socket with the
-clock in real time, from a background ticker. The domain registers a handler per kind
+clock in real time, from a background ticker that wakes as steps come due. Once the ticker
+runs, a request leaves the steps to it (it runs one bounded slice only when the ticker has
+fallen behind), and a read of one resource runs that resource's due steps first
+(``catch_up``), so it still sees what the clock says. The domain registers a handler per kind
 with ``@handler``; a handler is called as ``fn(simulator, timer)``.
 
 Each Simulator has one ``Scheduler``; it mirrors the pending steps in an in-memory
@@ -13,6 +16,8 @@ as with 100,000.
 """
 from __future__ import annotations
 
+import functools
+import gc
 import heapq
 import itertools
 import logging
@@ -23,9 +28,17 @@ import weakref
 from datetime import timedelta
 
 from .dates import iso, parse_iso
+from .store import clone
 
 HANDLERS: dict = {}
-TICK_SECONDS = 0.5
+TICK_SECONDS = 0.5      # the ticker looks at least this often
+TICK_LATE = 0.002       # and wakes this long after the next step is due
+SLICE = 16               # steps a pass runs before letting go of its lock (and a request's pass)
+YIELD_SECONDS = 0.0002  # the ticker's pause between slices, for requests waiting for the GIL
+HELPED_SECONDS = 0.05    # the ticker steps aside this long after a request ran the backlog
+CATCH_UP_WAIT = 0.05     # how long a read waits for another thread running its target's steps
+GC_SETTLE_SECONDS = 30  # how often a served process freezes what survived a collection
+GC_FREEZE_RECORDS = 20_000   # ... once its store holds this many records
 log = logging.getLogger("twilio_sim")
 
 
@@ -56,6 +69,15 @@ def _kind(exc: BaseException) -> tuple:
     return (type(exc).__name__, *where)
 
 
+@functools.lru_cache(maxsize=4096)
+def _due(start, seconds: float) -> str:
+    """When a step ``seconds`` after ``start`` (a datetime, or a stored timestamp) is due.
+    (Cached: the steps of a busy second share their start and delays.)"""
+    if isinstance(start, str):
+        start = parse_iso(start)
+    return iso(start + timedelta(seconds=seconds))
+
+
 def handler(kind: str):
     def register(fn):
         HANDLERS[kind] = fn
@@ -64,14 +86,29 @@ def handler(kind: str):
 
 
 class Scheduler:
+    """The pending steps, in a heap mirroring the ``timers`` table, and the passes that run
+    them.
+
+    Steps run in slices of ``SLICE``, each slice one store unit (``Store.atomic``): taking the
+    timers, the changes and the steps they schedule are journaled together, or not at all (then
+    they are put back and tried again by a later pass). Several threads may run slices at once
+    (the ticker, and requests helping when it falls behind): each step is claimed by taking its
+    timer, and a target (a message, a call...) has one runner at a time, so its steps run one
+    after the other, in order. No lock is held while a step runs: under load, a thread holding
+    one while it waits for its turn at the interpreter would hold up every other."""
+
     def __init__(self, simulator):
         self.sim = simulator
-        self.lock = threading.RLock()       # one pass at a time
         self._heap_lock = threading.Lock()
-        self._heap: list[tuple[str, int, str]] = []  # (due, seq, timer sid)
+        self._running = threading.Condition(self._heap_lock)   # a target's step has ended
+        self._heap: list[tuple[str, int, str, str]] = []  # (due, seq, timer sid, target)
+        self._busy: dict[str, int] = {}   # targets whose steps a thread is running
         self._seq = itertools.count()
         self._local = threading.local()
         self._ticker = False
+        self._ticker_thread: threading.Thread | None = None
+        self._last_now: tuple = (None, "")
+        self._helped = 0.0
         self.errors = ErrorLog()
         simulator.clock.on_advance(lambda now: self.run_due())
 
@@ -79,90 +116,276 @@ class Scheduler:
         """Mirror the stored steps (after start, reset or a restored snapshot)."""
         timers = self.sim.store.find("timers", lambda t: True)
         with self._heap_lock:
-            self._heap = [(t["due"], t["seq"], t["sid"]) for t in timers]
+            self._heap = [(t["due"], t["seq"], t["sid"], t["target"]) for t in timers]
             heapq.heapify(self._heap)
             self._seq = itertools.count(max((t["seq"] for t in timers), default=-1) + 1)
 
     def schedule(self, kind: str, target: str, seconds: float, data: dict | None = None, *,
                  base: str | None = None) -> dict:
-        start = parse_iso(base) if base else self.sim.clock.now()
+        due = _due(base or self.sim.clock.now(), seconds)
         with self._heap_lock:
             seq = next(self._seq)
         timer = self.sim.store.insert("timers", {
             "sid": self.sim.ids.sid("TM"), "kind": kind, "target": target,
-            "due": iso(start + timedelta(seconds=seconds)), "seq": seq, "data": data or {}})
-        with self._heap_lock:
-            heapq.heappush(self._heap, (timer["due"], timer["seq"], timer["sid"]))
+            "due": due, "seq": seq, "data": clone(data) if data else {}}, adopt=True)
+        self._push((timer["due"], timer["seq"], timer["sid"], target))
         return timer
 
+    def _push(self, entry: tuple):
+        with self._heap_lock:
+            heapq.heappush(self._heap, entry)
+
     def cancel(self, target: str, kind: str | None = None):
-        # the heap entry stays; run_due skips a step whose record is gone
+        # the heap entry stays; a pass skips a step whose record is gone
         store = self.sim.store
         for t in store.owned("timers", target, where=lambda t: kind is None or t["kind"] == kind):
             store.delete("timers", t["sid"])
 
-    def _pop_due(self, now: str) -> str | None:
-        with self._heap_lock:
-            if self._heap and self._heap[0][0] <= now:
-                return heapq.heappop(self._heap)[2]
-        return None
-
-    def run_due(self, limit: int = 100_000, *, blocking: bool = True) -> int:
-        """Run every due step; returns how many ran. Never re-entered from a handler.
-
-        Not blocking (before each request), a request made while another thread runs
-        the steps (e.g. a webhook handler calling back into the simulator) does not wait.
-        """
-        now = iso(self.sim.clock.now())
-        if not self._heap or self._heap[0][0] > now or getattr(self._local, "running", False):
-            return 0
-        if not self.lock.acquire(blocking=blocking):
-            return 0
-        ran = 0
+    # -- claiming -------------------------------------------------------------------------
+    def _claim(self, now: str) -> tuple | None:
+        """The next due entry whose target no other thread is running (that target is then
+        this thread's until ``_release``), or None."""
+        skipped = []
         try:
-            self._local.running = True
-            store = self.sim.store
-            while ran < limit and (sid := self._pop_due(now)) is not None:
-                t = store.get("timers", sid)
-                if t is None:  # cancelled
-                    continue
-                store.delete("timers", sid)
-                fn = HANDLERS.get(t["kind"])
-                if fn is not None:
+            with self._heap_lock:
+                heap, busy = self._heap, self._busy
+                while heap and heap[0][0] <= now and len(skipped) < SLICE:
+                    entry = heapq.heappop(heap)
+                    if entry[3] in busy:
+                        skipped.append(entry)   # another thread runs that target: later
+                        continue
+                    busy[entry[3]] = 1
+                    return entry
+                return None
+        finally:
+            if skipped:
+                with self._heap_lock:
+                    for entry in skipped:
+                        heapq.heappush(self._heap, entry)
+
+    def _release(self, target: str):
+        with self._running:
+            self._busy.pop(target, None)
+            self._running.notify_all()
+
+    def _run_step(self, sid: str) -> bool:
+        """Take one step's timer and run its handler (in the caller's store unit). False: it
+        was cancelled, or run by someone else."""
+        t = self.sim.store.take("timers", sid)
+        if t is None:
+            return False
+        kind = t["kind"]
+        fn = HANDLERS.get(kind)
+        if fn is not None:
+            try:
+                fn(self.sim, t)
+            except Exception as e:  # a step must never break the simulator
+                self.errors.error(("step", kind, *_kind(e)), "time-driven step %s failed", kind)
+        return True
+
+    def _run_slice(self, now: str, most: int) -> tuple[int, list]:
+        """Claim and run up to ``most`` due steps, one at a time (a step its predecessor
+        scheduled already due keeps its place), as one store unit: one journal line. If the
+        journal does not take it, every change is undone (the timers are back) and ran is -1.
+        Returns (ran, the entries claimed)."""
+        ran, claimed = 0, []
+        try:
+            with self.sim.store.atomic():
+                while len(claimed) < most:
+                    entry = self._claim(now)
+                    if entry is None:
+                        break
+                    claimed.append(entry)
                     try:
-                        fn(self.sim, t)
-                    except Exception as e:  # a step must never break the simulator
-                        self.errors.error(("step", t["kind"], *_kind(e)),
-                                          "time-driven step %s failed", t["kind"])
-                ran += 1
+                        ran += self._run_step(entry[2])
+                    finally:
+                        self._release(entry[3])
+        except OSError as e:
+            self.errors.error(("step-journal", *_kind(e)), "time-driven steps not journaled "
+                              "(undone; they will be tried again)")
+            return -1, claimed
+        return ran, claimed
+
+    # -- passes ---------------------------------------------------------------------------
+    def run_due(self, limit: int = 100_000, *, blocking: bool = True) -> int:
+        """Run due steps in due order; returns how many ran. Never re-entered from a handler.
+
+        Steps that handlers schedule already due run in the same pass. ``blocking`` is what an
+        advance of the clock, the ticker and the domain ask for: every due step.
+
+        Not blocking (the pass made before each request): once a ticker runs the steps (served
+        over a socket), a request leaves them to it, unless it has fallen behind: then the
+        request runs one slice (and the ticker steps aside while requests are at it). Without
+        a ticker (in process, or a frozen clock), the request runs every due step first.
+        """
+        if self._idle_now() or getattr(self._local, "running", False):
+            return 0
+        ticker = threading.current_thread() is self._ticker_thread
+        if not blocking and self._ticker and not self.sim.clock.frozen:
+            if not self._behind():
+                return 0
+            limit = min(limit, SLICE)
+            self._helped = time.monotonic()
+        ran = 0
+        retry = []   # slices the journal did not take: back in the heap after this pass
+        self._local.running = True
+        try:
+            while ran < limit:
+                most = min(SLICE, limit - ran)
+                done, claimed = self._run_slice(self._now(), most)
+                if done < 0:
+                    retry += claimed
+                    break
+                ran += done
+                if len(claimed) < most or self._idle_now():
+                    break
+                if ticker:
+                    if self.helped():   # requests are at it
+                        break
+                    time.sleep(YIELD_SECONDS)   # let the requests waiting for the GIL run
         finally:
             self._local.running = False
-            self.lock.release()
+            for entry in retry:
+                self._push(entry)
         return ran
+
+    def catch_up(self, target: str) -> int:
+        """Run the due steps of one target (a message, a call...), so that a request reading
+        it sees what the clock says, whatever the passes have got to. If another thread is
+        running that target's steps, wait for it (a moment at most: it may be delivering a
+        webhook whose receiver is the one reading)."""
+        if getattr(self._local, "running", False) or self._idle_now():
+            return 0
+        with self._running:
+            if not self._running.wait_for(lambda: target not in self._busy, CATCH_UP_WAIT):
+                return 0
+            self._busy[target] = 1
+        store = self.sim.store
+        ran = 0
+        self._local.running = True
+        try:
+            while True:   # (its steps may schedule steps already due)
+                now = self._now()
+                due = sorted((t["due"], t["seq"], t["sid"]) for t in store.owned("timers", target)
+                             if t["due"] <= now)
+                if not due:
+                    break
+                try:
+                    with store.atomic():
+                        for entry in due:
+                            ran += self._run_step(entry[2])
+                except OSError as e:   # undone; a later pass (or read) tries again
+                    self.errors.error(("step-journal", *_kind(e)), "time-driven steps not "
+                                      "journaled (undone; they will be tried again)")
+                    break
+        finally:
+            self._local.running = False
+            self._release(target)
+        return ran
+
+    def _now(self) -> str:
+        """The clock's time as steps are due (``iso``), formatted once per second it shows."""
+        now = self.sim.clock.now()
+        last = self._last_now
+        if last[0] == now:
+            return last[1]
+        stamp = iso(now)
+        self._last_now = (now, stamp)
+        return stamp
+
+    def _idle_now(self) -> bool:
+        """Nothing is due (a cheap look at the heap's head: every request makes it)."""
+        try:
+            head = self._heap[0][0]
+        except IndexError:
+            return True
+        return head > self._now()
+
+    def helped(self) -> bool:
+        """Requests are running the backlog (they found the ticker behind, a moment ago):
+        under load they hold the interpreter most of the time, so the ticker steps aside rather
+        than compete with them for it."""
+        return time.monotonic() - self._helped < HELPED_SECONDS
+
+    def _behind(self) -> bool:
+        """The earliest pending step has been due for more than a tick (the ticker is late)."""
+        try:
+            left = self.seconds_to_next()
+        except IndexError:
+            return False
+        return left is not None and left < -TICK_SECONDS
+
+    def seconds_to_next(self) -> float | None:
+        """Real seconds until the earliest step is due (None: none pending, or a frozen clock)."""
+        try:
+            due = self._heap[0][0]
+        except IndexError:
+            return None
+        return self.sim.clock.seconds_until(parse_iso(due))
 
     def start_ticker(self):
         """When served over a real socket: run due steps as real time passes."""
         if self._ticker:
             return
         self._ticker = True
-        threading.Thread(target=_tick, args=(weakref.ref(self.sim),), name="twilio-sim-ticker",
-                         daemon=True).start()
+        self._ticker_thread = threading.Thread(target=_tick, args=(weakref.ref(self.sim),),
+                                               name="twilio-sim-ticker", daemon=True)
+        self._ticker_thread.start()
 
 
 def _tick(sim_ref, interval: float = TICK_SECONDS):
-    """Run due steps every ``interval`` seconds of real time while the simulator lives. An
-    error is logged once per kind (``scheduler.errors``) and the ticker keeps ticking."""
+    """Run due steps as they come due (at most ``interval`` seconds of real time apart) while
+    the simulator lives. An error is logged once per kind (``scheduler.errors``) and the
+    ticker keeps ticking."""
     while True:
-        time.sleep(interval)
         simulator = sim_ref()
         if simulator is None:
             return
         try:
-            if not simulator.clock.frozen:
+            _settle_garbage(simulator)
+        except Exception:  # never stops the ticker
+            pass
+        wait = interval
+        try:
+            nxt = getattr(simulator.scheduler, "seconds_to_next", lambda: None)()
+            if nxt is not None:
+                wait = min(interval, max(nxt, 0) + TICK_LATE)
+        except Exception:  # a look-ahead never stops the ticker
+            pass
+        del simulator
+        time.sleep(wait)
+        simulator = sim_ref()
+        if simulator is None:
+            return
+        try:
+            if not simulator.clock.frozen and not getattr(simulator.scheduler, "helped",
+                                                          lambda: False)():
                 simulator.scheduler.run_due()
         except Exception as e:  # keep ticking
             simulator.scheduler.errors.error(("ticker", *_kind(e)), "ticker pass failed")
         del simulator
+
+
+_gc_settled = 0.0
+
+
+def _settle_garbage(simulator):
+    """Keep the garbage collector's full passes small as the state grows. Once the store holds
+    ``GC_FREEZE_RECORDS`` records, every ``GC_SETTLE_SECONDS``: collect, then freeze what
+    survived (``gc.freeze``: mostly the stored records, which are never in reference cycles and
+    are freed by reference counting when replaced or deleted). A full pass then walks only the
+    objects made since, instead of every record of the state, which stalled every request for
+    100 ms and more at 100,000 messages. Served processes only (the ticker runs there)."""
+    global _gc_settled
+    now = time.monotonic()
+    if now - _gc_settled < GC_SETTLE_SECONDS:
+        return
+    store = getattr(simulator, "store", None)
+    if store is None or store.size() < GC_FREEZE_RECORDS:
+        return
+    _gc_settled = now
+    gc.collect()
+    gc.freeze()
 
 
 __all__ = ["handler", "Scheduler"]
