@@ -104,7 +104,7 @@ def new_message(s, account_sid: str, *, to: str, from_: str, body: str | None,
                 service_sid: str | None = None, media_urls: list | None = None,
                 status_callback: str | None = None, status_callback_method: str = "POST",
                 send_at: str | None = None, store: bool = True, sid_prefix: str | None = None,
-                segments: int | None = None) -> dict:
+                segments: int | None = None, settings: dict | None = None) -> dict:
     now = s.now()
     media_urls = list(media_urls or [])
     prefix = sid_prefix or ("MM" if media_urls else "SM")
@@ -122,7 +122,7 @@ def new_message(s, account_sid: str, *, to: str, from_: str, body: str | None,
         "error_code": None,
         "error_message": None,
         "price": None,
-        "price_unit": messaging_settings(s)["price_unit"],
+        "price_unit": (settings or messaging_settings(s))["price_unit"],
         "date_created": now,
         "date_updated": now,
         "date_sent": now if direction == "inbound" else None,
@@ -144,6 +144,7 @@ def new_message(s, account_sid: str, *, to: str, from_: str, body: str | None,
 
 
 def message_of(s, account_sid: str, sid: str) -> dict:
+    s.scheduler.catch_up(sid)   # its steps that are due, whatever the ticker has got to
     m = s.store.get("messages", sid)
     if m is None or m["account_sid"] != account_sid:
         raise TwilioError.not_found()
@@ -220,9 +221,9 @@ def delete_media(s, media: dict):
 
 
 # -- lifecycle --------------------------------------------------------------------------------
-def start_lifecycle(s, message: dict):
+def start_lifecycle(s, message: dict, settings: dict | None = None):
     """Schedule the first status change after creation (none for the initial status)."""
-    settings = messaging_settings(s)
+    settings = settings or messaging_settings(s)
     if message["status"] == "accepted":
         s.scheduler.schedule("message.step", message["sid"], settings["queued"],
                              {"status": "queued"})
@@ -250,10 +251,13 @@ def set_carrier_override(s, recipient: str, status: str | None, error_code=None)
 
 def _final_outcome(s, m: dict) -> tuple[str, int | None]:
     number = _number(s, m["account_sid"], m["from"])
-    to = nrules.parse(m["to"])
     blocked = False
-    if number is not None and to is not None:
-        blocked = mrules.tollfree_blocked(_sender(number), to, latest_status(s, number["sid"]))
+    # only a toll-free sender can be blocked: its verification is looked up only then
+    if number is not None and number["number_type"] == "toll_free":
+        to = nrules.parse(m["to"])
+        if to is not None:
+            blocked = mrules.tollfree_blocked(_sender(number), to,
+                                              latest_status(s, number["sid"]))
     return mrules.outcome(blocked, carrier_override(s, m["to"]))
 
 
@@ -293,7 +297,9 @@ def _step(s, timer):
     changes["status_history"] = _history(m, status, at, changes.get("error_code"))
     if status == "queued" and m["num_segments"] == 0:
         changes["num_segments"] = mrules.segments(m["body"])
-    m = s.store.update("messages", m["sid"], changes)
+    # changes were built here (adopted as they are); m is this step's copy, brought up to date
+    s.store.update("messages", m["sid"], changes, adopt=True, returning=False)
+    m.update(changes)
     _status_callback(s, m)
     if following is not None:
         s.scheduler.schedule("message.step", m["sid"], following[1], {"status": following[0]},
@@ -324,28 +330,33 @@ def send(s, account: dict, *, to: str | None, from_: str | None, service_sid: st
          body: str | None, media_urls: list, status_callback: str | None = None,
          status_callback_method: str = "POST", direction: str = "outbound-api",
          schedule_type: str | None = None, send_at: str | None = None) -> dict:
-    """Validate with Twilio's rules and create an outbound message (live credentials)."""
+    """Validate with Twilio's rules and create an outbound message (live credentials). The
+    message, its media, the sticky sender and its first step are one store unit: stored
+    together, or (when the journal refuses them) not at all."""
     service = None
     if service_sid:
         service = find_service(s, service_sid)
-    to_parsed = nrules.parse(to) if to else None
     facts_from = from_
     if to and (from_ or service_sid) and (body or media_urls):
         if service_sid and (service is None or service["account_sid"] != account["sid"]):
             raise TwilioError(21701, f"The Messaging Service {service_sid} does not exist")
         if service is not None and not from_:
-            picked = _pick_from_pool(s, service, to_parsed)
+            picked = _pick_from_pool(s, service, nrules.parse(to))
             if picked is None:
                 raise TwilioError(21704)
             facts_from = picked["phone_number"]
-    sender_record = _number(s, account["sid"], nrules.normalize(facts_from)) if facts_from \
-        else None
-    scopes = [facts_from and nrules.normalize(facts_from),
+    from_e164 = nrules.normalize(facts_from) if facts_from else None
+    sender_record = _number(s, account["sid"], from_e164) if facts_from else None
+
+    def sender(e164: str):   # the rules ask for the From number: it was just looked up
+        return _sender(sender_record if e164 == from_e164 else _number(s, account["sid"], e164))
+
+    scopes = [facts_from and from_e164,
               sender_record and sender_record.get("messaging_service_sid"), service_sid]
     facts = mrules.SendFacts(
         to=to, from_=facts_from, service_sid=service_sid, body=body, media_urls=media_urls,
         trial=account["type"] == "Trial",
-        sender=lambda e164: _sender(_number(s, account["sid"], e164)),
+        sender=sender,
         opted_out=lambda e164: is_opted_out(s, account["sid"], scopes, e164),
         verified=lambda e164: find_caller_id(s, account["sid"], e164) is not None,
     )
@@ -364,20 +375,23 @@ def send(s, account: dict, *, to: str | None, from_: str | None, service_sid: st
         status = "scheduled"
     else:
         status = "accepted" if service is not None else "queued"
-    message = new_message(
-        s, account["sid"], to=to_parsed.e164, from_=nrules.normalize(facts_from),
-        body=mrules.trial_body(body, account["type"] == "Trial"), direction=direction,
-        status=status, service_sid=service["sid"] if service else None, media_urls=media_urls,
-        status_callback=status_callback, status_callback_method=status_callback_method,
-        send_at=send_at, segments=0 if service is not None else None)
-    if service is not None:   # sticky sender: the next message to this recipient uses it too
-        key = f"{service['sid']}:{message['to']}"
-        if s.store.get("sticky_senders", key) is None:
-            s.store.insert("sticky_senders", {"sid": key, "account_sid": account["sid"],
-                                              "from": message["from"]})
-        else:
-            s.store.update("sticky_senders", key, {"from": message["from"]})
-    start_lifecycle(s, message)
+    settings = messaging_settings(s)
+    with s.store.atomic():
+        message = new_message(
+            s, account["sid"], to=to_parsed.e164, from_=from_e164,
+            body=mrules.trial_body(body, account["type"] == "Trial"), direction=direction,
+            status=status, service_sid=service["sid"] if service else None,
+            media_urls=media_urls, status_callback=status_callback,
+            status_callback_method=status_callback_method, send_at=send_at,
+            segments=0 if service is not None else None, settings=settings)
+        if service is not None:   # sticky sender: the next message to this recipient uses it
+            key = f"{service['sid']}:{message['to']}"
+            if s.store.get("sticky_senders", key) is None:
+                s.store.insert("sticky_senders", {"sid": key, "account_sid": account["sid"],
+                                                  "from": message["from"]})
+            else:
+                s.store.update("sticky_senders", key, {"from": message["from"]})
+        start_lifecycle(s, message, settings)
     return message
 
 

@@ -41,24 +41,30 @@ def _send_at(value: str | None) -> str | None:
     return iso(when)
 
 
+def _given(form, name: str) -> str | None:
+    """``form.get(name)``, without the exception werkzeug raises (and catches) inside ``get``
+    for a parameter that is absent: a create leaves most of them out."""
+    return form[name] if name in form else None
+
+
 @api.post("/Accounts/<account_sid>/Messages.json")
 def create_message(account_sid):
     account, test = request_account(account_sid)
     form = params()
-    to = form.get("To") or None
-    from_ = form.get("From") or None
-    service_sid = form.get("MessagingServiceSid") or None
-    body = form.get("Body")
-    media_urls = [u for u in form.getlist("MediaUrl") if u]
-    content_sid = form.get("ContentSid") or None
-    method = (form.get("StatusCallbackMethod") or "POST").upper()
+    to = _given(form, "To") or None
+    from_ = _given(form, "From") or None
+    service_sid = _given(form, "MessagingServiceSid") or None
+    body = _given(form, "Body")
+    media_urls = [u for u in form.getlist("MediaUrl") if u] if "MediaUrl" in form else []
+    content_sid = _given(form, "ContentSid") or None
+    method = (_given(form, "StatusCallbackMethod") or "POST").upper()
     if method not in ("GET", "POST"):
         raise TwilioError.invalid("StatusCallbackMethod", "must be GET or POST")
-    schedule_type = form.get("ScheduleType")
+    schedule_type = _given(form, "ScheduleType")
     if schedule_type is not None and schedule_type != "fixed":
         raise TwilioError.invalid("ScheduleType", "must be fixed")
-    send_at = _send_at(form.get("SendAt"))
-    content_variables = form.get("ContentVariables")
+    send_at = _send_at(_given(form, "SendAt"))
+    content_variables = _given(form, "ContentVariables")
     if content_sid or content_variables is not None:
         mrules.check_required(to, from_, service_sid, body, media_urls, content_sid)
         mrules.check_content(content_sid, content_variables)
@@ -72,7 +78,7 @@ def create_message(account_sid):
         return message_to_wire(message), 201
     message = messages.send(sim(), account, to=to, from_=from_, service_sid=service_sid,
                             body=body, media_urls=media_urls,
-                            status_callback=form.get("StatusCallback") or None,
+                            status_callback=_given(form, "StatusCallback") or None,
                             status_callback_method=method, schedule_type=schedule_type,
                             send_at=send_at)
     return message_to_wire(message), 201
