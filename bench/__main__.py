@@ -15,6 +15,16 @@ Part 3 (TaskRouter engine, bench/engine.py): task create with its reservation an
 reservation accept, among 1,000 workers, with 100 vs 10,000 tasks waiting; again two
 child processes whose batches alternate.
 
+Part 4 (pages, bench/pages.py): the inspector's messages page with 10 vs 10,000 messages.
+
+Part 5 (messages, bench/messages.py): Messages create, fetch and list through a served
+simulator on the real clock (every message's lifecycle running), in memory and with --data, at
+1,000 and 100,000 stored messages, 1 and 16 connections, beside a bare Flask ceiling; and one
+clock advance through 10,000 in-flight messages' steps.
+
+The default is a quick run (about 2 minutes on 2 cores); --full runs the lengths the goals are
+stated for (Messages create runs of 20 s; about 8 minutes).
+
 It prints tables and one PASS/FAIL line per goal; it always exits 0 (a report).
 """
 from __future__ import annotations
@@ -27,7 +37,7 @@ import sys
 import time
 from pathlib import Path
 
-from . import engine
+from . import engine, messages, pages
 from .http_load import get, run_load
 from .sdk_shape import sdk_requests
 from .stats import median, pct, ratio, table, ms
@@ -253,15 +263,22 @@ def profile_fetch(n: int) -> str:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--rounds", type=int, default=20, help="HTTP rounds (default 20)")
-    p.add_argument("--seconds", type=float, default=0.5, help="seconds per HTTP burst (0.5)")
+    p.add_argument("--full", action="store_true",
+                   help="the long run: more rounds, and Messages runs of 20s (the length the "
+                        "p99 goals are stated for); the default is a quick run")
+    p.add_argument("--quick", action="store_true", help="the default (kept for old scripts)")
+    p.add_argument("--rounds", type=int, default=None, help="HTTP rounds (6; --full 20)")
+    p.add_argument("--seconds", type=float, default=None,
+                   help="seconds per HTTP burst (0.4; --full 0.5)")
     p.add_argument("--client-threads", type=int, default=4, help="client connections (4)")
     p.add_argument("--server-threads", type=int, default=8,
                    help="waitress threads of both servers (8, as twilio-sim serve)")
     p.add_argument("--small", type=int, default=1_000, help="records in the small store")
     p.add_argument("--large", type=int, default=100_000, help="records in the large store")
-    p.add_argument("--store-rounds", type=int, default=12, help="store-size rounds (12)")
-    p.add_argument("--batch", type=int, default=100, help="requests per store-size batch (100)")
+    p.add_argument("--store-rounds", type=int, default=None,
+                   help="store-size rounds (4; --full 12)")
+    p.add_argument("--batch", type=int, default=None,
+                   help="requests per store-size batch (50; --full 100)")
     p.add_argument("--timers", type=int, default=10_000,
                    help="pending timers for the (non-goal) scheduler probe; 0 skips it")
     p.add_argument("--engine-workers", type=int, default=1_000,
@@ -270,17 +287,22 @@ def main(argv=None) -> int:
                    help="tasks waiting in the engine's small case (100)")
     p.add_argument("--engine-large", type=int, default=10_000,
                    help="tasks waiting in the engine's large case (10,000)")
-    p.add_argument("--engine-rounds", type=int, default=16, help="engine rounds (16)")
-    p.add_argument("--engine-batch", type=int, default=40,
-                   help="engine cycles per batch (40; a cycle runs each operation once)")
-    p.add_argument("--quick", action="store_true", help="a fast smoke run (noisier)")
+    p.add_argument("--engine-rounds", type=int, default=None, help="engine rounds (6; --full 16)")
+    p.add_argument("--engine-batch", type=int, default=None,
+                   help="engine cycles per batch (20; --full 40; a cycle runs each operation once)")
     p.add_argument("--profile", action="store_true",
                    help="print cProfile output even when every goal passes")
-    p.add_argument("--only", choices=("http", "store", "engine"), help="run one part only")
+    p.add_argument("--only", choices=("http", "store", "engine", "pages", "messages"),
+                   help="run one part only")
+    pages.add_arguments(p)
+    messages.add_arguments(p)
     args = p.parse_args(argv)
-    if args.quick:
-        args.rounds, args.seconds, args.store_rounds, args.batch = 6, 0.4, 4, 50
-        args.engine_rounds, args.engine_batch = 6, 20
+    for name, quick, full in (("rounds", 6, 20), ("seconds", 0.4, 0.5), ("store_rounds", 4, 12),
+                              ("batch", 50, 100), ("engine_rounds", 6, 16),
+                              ("engine_batch", 20, 40)):
+        if getattr(args, name) is None:
+            setattr(args, name, full if args.full else quick)
+    args.quick = not args.full
 
     t0 = time.perf_counter()
     print(f"bench: python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
@@ -297,6 +319,10 @@ def main(argv=None) -> int:
         lines, _, engine_profiles = engine.engine_part(args, Child)
         verdicts += lines
         profiles.update(engine_profiles)
+    if args.only in (None, "pages"):
+        verdicts += pages.pages_part(args)[0]
+    if args.only in (None, "messages"):
+        verdicts += messages.messages_part(args, Child)[0]
     if args.only in (None, "http") and (not http_ok or args.profile):
         print("\ncProfile, SDK-shaped fetch through the simulator app (top functions by own time):")
         print(profile_fetch(500 if not args.quick else 200))

@@ -97,3 +97,72 @@ def run_load(host: str, port: int, raw: bytes, expect: int, threads: int,
     all_lats = [x for l in lats for x in l]
     return {"n": len(all_lats), "elapsed": elapsed, "rps": len(all_lats) / elapsed,
             "lat_ns": all_lats, "errors": sum(errors)}
+
+
+def run_load_select(host: str, port: int, raw: bytes, expect: int, conns: int,
+                    seconds: float) -> dict:
+    """Like ``run_load``, from one thread multiplexing ``conns`` keep-alive connections with a
+    selector: with many connections, client threads would queue on this process's GIL and
+    their waits would show in the latencies. Same result shape."""
+    import selectors
+    sel = selectors.DefaultSelector()
+    socks = []
+    for i in range(conns):
+        s = socket.create_connection((host, port))
+        s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        socks.append(s)
+    lats: list[int] = []
+    errors = 0
+    clock = time.perf_counter_ns
+    state = {}   # sock -> [buffer, header end, body end, status, started]
+    begin = clock()
+    deadline = begin + int(seconds * 1e9)
+    for s in socks:
+        s.sendall(raw)
+        state[s] = [b"", -1, -1, 0, clock()]
+        s.setblocking(False)
+        sel.register(s, selectors.EVENT_READ)
+    open_ = len(socks)
+    while open_:
+        for key, _ in sel.select():
+            s = key.fileobj
+            st = state[s]
+            chunk = s.recv(65536)
+            if not chunk:
+                raise ConnectionError("server closed the connection")
+            st[0] += chunk
+            buf = st[0]
+            if st[1] < 0:
+                end = buf.find(b"\r\n\r\n")
+                if end < 0:
+                    continue
+                head = buf[:end].decode("latin-1")
+                st[3] = int(head[9:12])
+                length = 0
+                for line in head.split("\r\n")[1:]:
+                    name, _, value = line.partition(":")
+                    if name.strip().lower() == "content-length":
+                        length = int(value)
+                        break
+                st[1], st[2] = end, end + 4 + length
+            if len(buf) < st[2]:
+                continue
+            now = clock()
+            lats.append(now - st[4])
+            if st[3] != expect:
+                errors += 1
+            rest = buf[st[2]:]
+            if now >= deadline:
+                sel.unregister(s)
+                open_ -= 1
+                continue
+            state[s] = [rest, -1, -1, 0, now]
+            s.setblocking(True)
+            s.sendall(raw)
+            s.setblocking(False)
+    elapsed = (clock() - begin) / 1e9
+    for s in socks:
+        s.close()
+    sel.close()
+    return {"n": len(lats), "elapsed": elapsed, "rps": len(lats) / elapsed, "lat_ns": lats,
+            "errors": errors}

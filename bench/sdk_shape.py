@@ -47,7 +47,9 @@ class _Capture(HttpClient):
     def request(self, method, url, params=None, data=None, headers=None, auth=None,
                 timeout=None, allow_redirects=False):
         self.calls.append((method, url, params, data, dict(headers or {}), auth))
-        body = '{"accounts": []}' if url.endswith("/Accounts.json") and method == "GET" else "{}"
+        body = "{}"
+        if method == "GET" and url.endswith("s.json"):   # a list: its (empty) page
+            body = '{"%s": []}' % url.rsplit("/", 1)[1][:-5].lower()
         return Response(201 if method == "POST" else 200, body)
 
 
@@ -79,3 +81,18 @@ def sdk_requests(account_sid: str, auth_token: str, fetch_sid: str | None = None
     client.api.v2010.accounts.page()
     fetch, create, list_ = (_prepare(c) for c in cap.calls)
     return {"fetch": fetch, "create": create, "list": list_}
+
+
+def sdk_message_requests(account_sid: str, auth_token: str, fetch_sid: str, to: str,
+                         from_: str, body: str = "bench message") -> dict[str, ShapedRequest]:
+    """{"create": messages.create(to, from_, body), "fetch": messages(fetch_sid).fetch(),
+    "list": messages.page() (the first page, 50)}, as the SDK sends them."""
+    from twilio.rest import Client
+    cap = _Capture()
+    client = Client(account_sid, auth_token, http_client=cap)
+    messages = client.api.v2010.accounts(account_sid).messages
+    messages.create(to=to, from_=from_, body=body)
+    messages(fetch_sid).fetch()
+    messages.page()
+    create, fetch, list_ = (_prepare(c) for c in cap.calls)
+    return {"create": create, "fetch": fetch, "list": list_}
