@@ -477,6 +477,11 @@ def _looks_twilio(value) -> bool:
         re.match(r"^https?://[a-z0-9-]+\.twilio\.com/", value)))
 
 
+def _segment(value):
+    """A record's value as a URL path segment shows it (a Studio revision 2 is ``/2``)."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def _same_shape(parts, host, record, example, example_record) -> str | None:
     """None when the URL is the example URL of this field with the record's own values
     where the example has the example record's values (SIDs of the same kind elsewhere)."""
@@ -492,9 +497,9 @@ def _same_shape(parts, host, record, example, example_record) -> str | None:
         mine_stem, ex_stem = mine.removesuffix(".json"), example_value.removesuffix(".json")
         if (mine == mine_stem) != (example_value == ex_stem):
             return f"{mine!r} instead of one like {example_value!r}"
-        fields = [k for k, v in (example_record or {}).items() if v == ex_stem and ex_stem]
+        fields = [k for k, v in (example_record or {}).items() if _segment(v) == ex_stem and ex_stem]
         if fields:
-            if not any(record.get(k) == mine_stem for k in fields):
+            if not any(_segment(record.get(k)) == mine_stem for k in fields):
                 return f"{mine_stem!r} is not the record's {'/'.join(fields)}"
         elif SID.match(ex_stem):
             m = SID.match(mine_stem)

@@ -235,3 +235,13 @@ def test_local_paths_and_twilio_hosts_map_to_public_urls():
 
 def test_unknown_operation_is_reported():
     assert contract.check("GET", "https://api.twilio.com/2010-04-01/Nope.json", 200, "{}")
+
+
+def test_a_numbered_segment_is_the_records_number():
+    """A Studio revision's URL ends in its revision number (an integer field)."""
+    url = f"https://studio.twilio.com/v2/Flows/FW{A}/Revisions/4"
+    revision = example("GET", url)
+    revision.update(revision=4, url=url)
+    assert problems("GET", url, revision) == []
+    revision["revision"] = 3
+    assert any("revision" in p for p in problems("GET", url, revision))
