@@ -88,5 +88,6 @@ class Simulator:
             return list(self.requests)
 
     def close(self):
+        self.scheduler.stopped = True   # no pass after the store closed
         self.store.close()
 

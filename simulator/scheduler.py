@@ -34,7 +34,9 @@ HANDLERS: dict = {}
 TICK_SECONDS = 0.5      # the ticker looks at least this often
 TICK_LATE = 0.002       # and wakes this long after the next step is due
 SLICE = 16               # steps a pass runs before letting go of its lock (and a request's pass)
-YIELD_SECONDS = 0.0002  # the ticker's pause between slices, for requests waiting for the GIL
+YIELD_SECONDS = 0       # between slices the ticker offers the interpreter to the requests (a
+                        # longer sleep waits for a switch interval to get it back: the ticker
+                        # then falls behind under load)
 HELPED_SECONDS = 0.05    # the ticker steps aside this long after a request ran the backlog
 CATCH_UP_WAIT = 0.05     # how long a read waits for another thread running its target's steps
 GC_SETTLE_SECONDS = 30  # how often a served process freezes what survived a collection
@@ -78,6 +80,10 @@ def _due(start, seconds: float) -> str:
     return iso(start + timedelta(seconds=seconds))
 
 
+# the head of the heap, parsed: every request looks at it while steps are due
+_parsed_due = functools.lru_cache(maxsize=256)(parse_iso)
+
+
 def handler(kind: str):
     def register(fn):
         HANDLERS[kind] = fn
@@ -109,6 +115,8 @@ class Scheduler:
         self._ticker_thread: threading.Thread | None = None
         self._last_now: tuple = (None, "")
         self._helped = 0.0
+        self._helper = threading.Lock()   # held by the request helping a late ticker
+        self.stopped = False   # the simulator closed: the ticker ends
         self.errors = ErrorLog()
         simulator.clock.on_advance(lambda now: self.run_due())
 
@@ -222,10 +230,18 @@ class Scheduler:
             return 0
         ticker = threading.current_thread() is self._ticker_thread
         if not blocking and self._ticker and not self.sim.clock.frozen:
-            if not self._behind():
+            # one request at a time helps: several would contend for the store and the
+            # interpreter, each costing more than the steps it runs
+            if not self._behind() or not self._helper.acquire(blocking=False):
                 return 0
-            limit = min(limit, SLICE)
-            self._helped = time.monotonic()
+            try:
+                self._helped = time.monotonic()
+                return self._pass(min(limit, SLICE), ticker=False)
+            finally:
+                self._helper.release()
+        return self._pass(limit, ticker=ticker)
+
+    def _pass(self, limit: int, *, ticker: bool) -> int:
         ran = 0
         retry = []   # slices the journal did not take: back in the heap after this pass
         self._local.running = True
@@ -321,7 +337,7 @@ class Scheduler:
             due = self._heap[0][0]
         except IndexError:
             return None
-        return self.sim.clock.seconds_until(parse_iso(due))
+        return self.sim.clock.seconds_until(_parsed_due(due))
 
     def start_ticker(self):
         """When served over a real socket: run due steps as real time passes."""
@@ -355,7 +371,7 @@ def _tick(sim_ref, interval: float = TICK_SECONDS):
         del simulator
         time.sleep(wait)
         simulator = sim_ref()
-        if simulator is None:
+        if simulator is None or simulator.scheduler.stopped:
             return
         try:
             if not simulator.clock.frozen and not getattr(simulator.scheduler, "helped",

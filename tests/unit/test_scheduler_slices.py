@@ -1,4 +1,4 @@
-"""Time-driven steps in bounded slices (issue 14): once a ticker runs them, a request runs at
+"""Time-driven steps in bounded slices: once a ticker runs them, a request runs at
 most one slice of the backlog, yet a read of one message still sees every step of that message
 the clock has reached; passes and reads running the same steps at once run each step once."""
 from __future__ import annotations
@@ -151,3 +151,43 @@ def test_a_read_does_not_wait_for_a_webhook_the_pass_is_delivering(app):
     finally:
         release.set()
         del scheduler.HANDLERS["test.slow"]
+
+
+def test_one_request_at_a_time_helps_a_late_ticker(app):
+    """Behind, a request runs one slice; while one is at it, the others leave the backlog to
+    it (several at once contend for the store and the interpreter, and the tail grows)."""
+    s, main, sent, headers = _in_the_past(app, 40, 10)
+    release, entered = threading.Event(), threading.Event()
+
+    def slow(sim, timer):
+        entered.set()
+        release.wait(30)
+
+    scheduler.HANDLERS["test.slow"] = slow
+    try:
+        s.scheduler.schedule("test.slow", "XX" + "0" * 32, 0, base="2000-01-01T00:00:00Z")
+        s.scheduler._ticker = True
+        helper = threading.Thread(target=s.scheduler.run_due, kwargs={"blocking": False})
+        helper.start()
+        assert entered.wait(10)
+        assert s.scheduler.run_due(blocking=False) == 0   # behind, but someone is helping
+        assert set(_statuses(s, sent)) == {"queued"}
+        release.set()
+        helper.join(30)
+        assert s.scheduler.run_due(blocking=False) > 0    # now this request helps
+    finally:
+        release.set()
+        del scheduler.HANDLERS["test.slow"]
+
+
+def test_the_ticker_ends_when_the_simulator_closes(tmp_path):
+    """Closing the simulator ends its ticker: no pass runs against the closed store (which
+    would log "the store is closed" as a failed pass)."""
+    app = create_app(Settings(seed=9, data_dir=str(tmp_path)))
+    s = app.extensions["twilio_sim"]
+    s.scheduler.start_ticker()
+    s.scheduler.schedule("test.nothing", "X1", 0.2)   # a step due while closing
+    s.close()
+    s.scheduler._ticker_thread.join(scheduler.TICK_SECONDS * 4)
+    assert not s.scheduler._ticker_thread.is_alive()
+    assert s.scheduler.errors.counts == {}
