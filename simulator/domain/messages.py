@@ -236,8 +236,8 @@ def start_lifecycle(s, message: dict, settings: dict | None = None):
 
 
 def carrier_override(s, recipient: str) -> dict | None:
-    """The outcome the control plane set for messages to ``recipient`` (or None)."""
-    return s.store.get("carrier_outcomes", recipient)
+    """The outcome the control plane set for messages to ``recipient`` (or None; read only)."""
+    return s.store.peek("carrier_outcomes", recipient)
 
 
 def set_carrier_override(s, recipient: str, status: str | None, error_code=None) -> dict | None:
@@ -270,7 +270,7 @@ def _history(m: dict, status: str, at: str, error_code: int | None = None) -> li
 
 @handler("message.step")
 def _step(s, timer):
-    m = s.store.get("messages", timer["target"])
+    m = s.store.peek("messages", timer["target"])   # read only: the changes are a new dict
     if m is None or m["status"] in FINAL:
         return
     status = timer["data"]["status"]
@@ -297,10 +297,9 @@ def _step(s, timer):
     changes["status_history"] = _history(m, status, at, changes.get("error_code"))
     if status == "queued" and m["num_segments"] == 0:
         changes["num_segments"] = mrules.segments(m["body"])
-    # changes were built here (adopted as they are); m is this step's copy, brought up to date
+    # changes were built here (adopted as they are); m, the stored message, is left as it was
     s.store.update("messages", m["sid"], changes, adopt=True, returning=False)
-    m.update(changes)
-    _status_callback(s, m)
+    _status_callback(s, {**m, **changes})
     if following is not None:
         s.scheduler.schedule("message.step", m["sid"], following[1], {"status": following[0]},
                              base=timer["due"])

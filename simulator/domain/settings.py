@@ -31,7 +31,7 @@ def write_setting(s, kind: str, changes: dict) -> dict:
 
 def messaging_settings(s) -> dict:
     """Status delays of messages and calls, toll-free auto-approval, the price of a message."""
-    stored = read_setting(s, "messaging") or {}
+    stored = s.store.peek("sim_settings", "messaging") or {}   # read only: a new dict is made
     return {**MESSAGING_DEFAULTS, **{k: v for k, v in stored.items()
                                      if k in MESSAGING_DEFAULTS}}
 

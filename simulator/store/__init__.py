@@ -149,6 +149,12 @@ class Store:
         doc = self._table(table).raw().get(sid)
         return clone(doc) if doc is not None else None
 
+    def peek(self, table: str, sid: str) -> dict | None:
+        """The stored document itself, not a copy (None when absent): for a caller that only
+        reads it, on a hot path. Never change what it returns (nor anything inside it); a write
+        replaces the stored document, so what was peeked stays as it was."""
+        return self._table(table).raw().get(sid)
+
     def require(self, table: str, sid: str, error: TwilioError | None = None) -> dict:
         doc = self.get(table, sid)
         if doc is None:

@@ -146,6 +146,10 @@ def fold(folder: Path, upto: int):
 
 def main(argv: list[str]) -> int:
     folder, upto = Path(argv[0]), int(argv[1])
+    try:   # background work: on a busy machine the server's requests come first
+        os.nice(10)
+    except (AttributeError, OSError):
+        pass
     fold(folder, upto)
     return 0
 

@@ -95,6 +95,17 @@ def test_get_returns_a_copy(store):
     assert store.get("things", "T1") == _thing("T1")
 
 
+def test_peek_sees_the_stored_document_which_a_write_replaces(store):
+    store.insert("things", _thing("T1"))
+    peeked = store.peek("things", "T1")
+    assert peeked == _thing("T1") and store.peek("things", "T404") is None
+    store.update("things", "T1", {"name": "renamed"})
+    store.update("things", "T1", {"meta": {"n": 9}})
+    assert peeked == _thing("T1")          # what was peeked stays as it was
+    assert store.peek("things", "T1")["name"] == "renamed"
+    assert store.peek("things", "T1")["meta"] == {"n": 9}
+
+
 def test_require(store):
     store.insert("things", _thing("T1"))
     got = store.require("things", "T1")
