@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from flask import request
+from werkzeug.datastructures import MultiDict
 
 from .hosts import public_path
 from .current import sim
@@ -21,13 +22,13 @@ def record(response):
         return response
     s = sim()
     method = req.method
+    # kept as they are (the parsed form is immutable); made readable when the journal is read
     s.record_request({
         "time": s.now(),
         "method": method,
         "path": path,
-        "public_path": public_path(path),
-        "query": req.query_string.decode("latin-1"),
-        "params": req.form.to_dict(flat=False) if method in ("POST", "PUT") and req.form else {},
+        "query": req.query_string,
+        "params": req.form if method in ("POST", "PUT") and req.form else {},
         "status": response.status_code,
         "body": b"" if response.direct_passthrough else response.get_data(),
     })
@@ -35,7 +36,8 @@ def record(response):
 
 
 def readable(entry: dict) -> dict:
-    """A journal entry with its body decoded (done when read, not on the hot path)."""
+    """A journal entry as the journal shows it: public path, query text, parameters as lists,
+    body decoded (done when read, not on the hot path)."""
     body = entry["body"]
     if isinstance(body, bytes):
         body = body.decode("utf-8", "replace")
@@ -43,4 +45,8 @@ def readable(entry: dict) -> dict:
         body = json.loads(body) if body else None
     except ValueError:
         pass
-    return {**entry, "body": body}
+    params, query = entry["params"], entry["query"]
+    return {**entry, "public_path": entry.get("public_path") or public_path(entry["path"]),
+            "query": query.decode("latin-1") if isinstance(query, bytes) else query,
+            "params": params.to_dict(flat=False) if isinstance(params, MultiDict) else params,
+            "body": body}

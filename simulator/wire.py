@@ -26,6 +26,7 @@ PAGE_SIZE_MAX = 1000
 PAGE_MAX = 2**31 - 1                      # Page beyond this is a 400, not an overflow
 _PAGE_TOKEN = re.compile(r"^PA[A-Z]{2}[0-9a-f]{32}$")   # PA + the SID a page ended with
 JSON_DEPTH_MAX = 32                       # nesting deeper than any simulator body needs
+_HIGH_ESCAPE = re.compile(rb"%[89a-fA-F]")   # a percent-encoded byte >= 0x80 (UTF-8's only)
 
 
 # -- bodies -----------------------------------------------------------------------------
@@ -39,8 +40,8 @@ def check_utf8() -> None:
             and request.blueprint != "event_bridge":
         parts.append(request.get_data(cache=True))  # the form is parsed from this copy
     for where, raw in zip(("query string", "form body"), parts):
-        if not raw:
-            continue
+        if not raw or (raw.isascii() and not _HIGH_ESCAPE.search(raw)):
+            continue   # plain ASCII decodes whatever it is
         try:
             unquote_to_bytes(raw).decode("utf-8")
         except UnicodeDecodeError:

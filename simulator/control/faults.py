@@ -64,6 +64,8 @@ def inject():
     if path.startswith(("/_sim/", "/inspector", "/static/web/")):
         return None
     s = sim()
+    if not domain.armed(s):
+        return None
     label = path.lstrip("/").partition("/")[0]
 
     def account():

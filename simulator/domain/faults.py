@@ -134,10 +134,15 @@ def _fires(f: dict) -> bool:
     return random.Random(f"{f.get('seed', 0)}:{f['id']}:{f['matched']}").random() < p
 
 
+def armed(s) -> bool:
+    """Whether any fault is set (every request asks first: a cheap look)."""
+    state = s.store.peek("sim_settings", "faults")
+    return bool(state and state["faults"])
+
+
 def _take(s, wanted) -> dict | None:
     """The first live fault ``wanted(fault)`` matches and whose draw fires; counts it."""
-    state = read_setting(s, "faults")
-    if not state or not state["faults"]:
+    if not armed(s):
         return None
     with s.store.lock:
         state = _stored(s)

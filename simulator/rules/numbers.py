@@ -9,6 +9,7 @@ can be addressed to them (and refused by geo permissions).
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -128,6 +129,7 @@ def normalize(raw: str | None) -> str:
     return re.sub(r"[\s\-().]", "", raw or "")
 
 
+@functools.lru_cache(maxsize=4096)   # every message parses its To and From; a PhoneNumber is frozen
 def parse(raw: str | None) -> PhoneNumber | None:
     """An E.164 number the simulator recognises, or None if it is not valid."""
     value = normalize(raw)
