@@ -13,6 +13,8 @@ up). A child (``advance``) times one clock advance through ``--inflight`` messag
 """
 from __future__ import annotations
 
+import json
+
 from .http_load import get, run_load_select as run_load
 from .sdk_shape import sdk_message_requests
 from .stats import ms, pct, ratio, table
@@ -98,7 +100,7 @@ def messages_part(args, child_class) -> tuple[list[str], bool]:
                                 raise RuntimeError(f"SDK-shaped {op} answered {status}: "
                                                    f"{body[:300]!r}")
                             payloads[key] = body.decode()
-                        payloads["message"] = __import__("json").loads(payloads["message"])
+                        payloads["message"] = json.loads(payloads["message"])
                         bare = child_class("bench.msg_serve", "bare", "--threads",
                                            str(args.server_threads))
                         bare.send(payloads)
@@ -156,7 +158,7 @@ def messages_part(args, child_class) -> tuple[list[str], bool]:
             ok = r >= goal
             all_ok &= ok
             lines.append(f"{'PASS' if ok else 'FAIL'}  goal 4: Messages.create throughput / "
-                         f"bare = {r:.2f} ({where}; goal >= {goal})")
+                         f"bare = {r:.3f} ({where}; goal >= {goal})")
             ok = p99 <= P99_ONE_MS
             lines.append(f"{'PASS' if ok else 'FAIL'}  goal 4: Messages.create p99 = "
                          f"{p99:.2f} ms ({where}; goal <= {P99_ONE_MS:g} ms{short})")
@@ -169,6 +171,6 @@ def messages_part(args, child_class) -> tuple[list[str], bool]:
         all_ok &= ok
         lines.append(f"{'INFO' if behind['behind_seconds'] <= 2 else 'WARN'}  when the create "
                      f"run ended, {behind['due']:,} steps were due, the oldest "
-                     f"{behind['behind_seconds']:.0f}s ago ({where}; WARN: the steps lag "
+                     f"{behind['behind_seconds']:.0f}s ago ({where}; a WARN when they lag "
                      f"more than 2s)")
     return lines, all_ok

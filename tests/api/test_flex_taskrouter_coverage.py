@@ -1,5 +1,5 @@
 """Every operation the official specs define on the Flex and TaskRouter paths
-issue 4 covers is served (each is exercised through the SDK in the other
+the simulator covers is served (each is exercised through the SDK in the other
 test modules, whose responses the contract checker validates)."""
 import json
 import re

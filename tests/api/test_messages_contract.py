@@ -1,4 +1,4 @@
-"""Every operation issue 3 adds, exercised once through the SDK: the suite's contract
+"""Every Messages-area operation, exercised once through the SDK: the suite's contract
 checker (conftest) validates each response against the official schema, and this test
 checks from the simulator's request journal that none was left out."""
 import contract

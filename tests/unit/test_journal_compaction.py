@@ -1,4 +1,4 @@
-"""Compaction without stopping the world (issue 14): the background fold of the journal into
+"""Compaction without stopping the world: the background fold of the journal into
 state.json runs in a child process, from the files, and comes due more rarely as the state
 grows (when the journal has grown as large as state.json), so its cost per write, and what a
 request can see of it, does not grow with the state."""

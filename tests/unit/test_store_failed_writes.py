@@ -1,6 +1,6 @@
 """A write the journal does not take (disk full, file size limit) is not applied: the store
 answers an OSError, nothing of the write is visible, nothing of it survives a restart, and the
-store keeps working once the disk does (issue 13, item 10)."""
+store keeps working once the disk does."""
 from __future__ import annotations
 
 import errno
