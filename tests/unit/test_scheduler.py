@@ -58,6 +58,7 @@ class _FailingScheduler:
         self.passes = 0
         self.fail_times = fail_times
         self.recovered = threading.Event()
+        self.stopped = False
 
     def run_due(self):
         self.passes += 1
