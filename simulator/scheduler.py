@@ -129,15 +129,18 @@ class Scheduler:
             self._seq = itertools.count(max((t["seq"] for t in timers), default=-1) + 1)
 
     def schedule(self, kind: str, target: str, seconds: float, data: dict | None = None, *,
-                 base: str | None = None) -> dict:
+                 base: str | None = None) -> None:
+        """Run ``kind``'s handler on ``target`` ``seconds`` after ``base`` (a stored
+        timestamp; default now)."""
         due = _due(base or self.sim.clock.now(), seconds)
         with self._heap_lock:
             seq = next(self._seq)
-        timer = self.sim.store.insert("timers", {
-            "sid": self.sim.ids.sid("TM"), "kind": kind, "target": target,
-            "due": due, "seq": seq, "data": clone(data) if data else {}}, adopt=True)
-        self._push((timer["due"], timer["seq"], timer["sid"], target))
-        return timer
+        sid = self.sim.ids.sid("TM")
+        self.sim.store.insert("timers", {
+            "sid": sid, "kind": kind, "target": target,
+            "due": due, "seq": seq, "data": clone(data) if data else {}}, adopt=True,
+            returning=False)
+        self._push((due, seq, sid, target))
 
     def _push(self, entry: tuple):
         with self._heap_lock:

@@ -36,7 +36,7 @@ def check_utf8() -> None:
     raw JSON sent with a form content type (as the TaskRouter JS SDK sends it), never
     percent-decoded."""
     parts = [request.query_string]
-    if request.mimetype == "application/x-www-form-urlencoded" and request.content_length \
+    if request.mimetype == "application/x-www-form-urlencoded" \
             and request.blueprint != "event_bridge":
         parts.append(request.get_data(cache=True))  # the form is parsed from this copy
     for where, raw in zip(("query string", "form body"), parts):

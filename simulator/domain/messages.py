@@ -134,7 +134,7 @@ def new_message(s, account_sid: str, *, to: str, from_: str, body: str | None,
     }
     if not store:
         return message
-    s.store.insert("messages", message)
+    s.store.insert("messages", message, returning=False)
     for url in media_urls:
         s.store.insert("message_media", {
             "sid": s.ids.sid("ME"), "account_sid": account_sid, "message_sid": message["sid"],

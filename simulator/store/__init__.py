@@ -161,9 +161,10 @@ class Store:
             raise error or _not_found(table, sid)
         return doc
 
-    def insert(self, table: str, doc: dict, *, adopt: bool = False) -> dict:
+    def insert(self, table: str, doc: dict, *, adopt: bool = False,
+               returning: bool = True) -> dict | None:
         """Store a copy of ``doc`` (``adopt``: ``doc`` itself, which the caller then leaves
-        alone) and return another copy."""
+        alone) and return another copy (None when not ``returning``)."""
         new = doc if adopt else clone(doc)
         sid = new["sid"]
         with self.lock:
@@ -171,7 +172,7 @@ class Store:
             if sid in t.raw():
                 raise ValueError(f"Document with ID {sid} already exists")
             self._write(t, sid, new)
-        return clone(doc)
+        return clone(doc) if returning else None
 
     def update(self, table: str, sid: str, fields: dict, *, adopt: bool = False,
                returning: bool = True) -> dict | None:
