@@ -3,6 +3,7 @@ changes nothing: paging values out of range, bytes that are not UTF-8, OPTIONS, 
 and nesting JSON cannot hold, over-long Console fields; and buying a number is atomic."""
 from __future__ import annotations
 
+import io
 import json
 import threading
 
@@ -260,3 +261,19 @@ def test_two_buyers_of_one_number_never_both_get_it(monkeypatch):
         assert owners[0]["friendly_name"] == "mine"
     finally:
         s.close()
+
+
+def test_a_chunked_form_that_is_not_utf8_is_400_too():
+    """A form sent chunked (no Content-Length; the server marks the input terminated) is
+    checked like any other."""
+    app = create_app(Settings(seed=3))
+    s = app.extensions["twilio_sim"]
+    main = next(a for a in s.store.find("accounts", lambda a: a["sid"] == a["owner_account_sid"]))
+    r = app.test_client().post(
+        "/api/2010-04-01/Accounts.json", input_stream=io.BytesIO(b"FriendlyName=%C3%28"),
+        content_type="application/x-www-form-urlencoded",
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+        auth=(main["sid"], main["auth_token"]))
+    assert r.status_code == 400 and r.get_json()["code"] == 20422
+    s.close()
