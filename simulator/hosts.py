@@ -1,4 +1,5 @@
-"""Twilio host labels <-> local path prefixes, and the public URLs payloads carry.
+"""Twilio host labels <-> local path prefixes, the public URLs payloads carry, and which
+host names and client addresses are this machine's own.
 
 ``api.twilio.com/2010-04-01/...`` is served locally at ``/api/2010-04-01/...``;
 a request that still carries a Twilio host (``Host: flex-api.twilio.com``, or the
@@ -6,6 +7,7 @@ SDK's edge/region form ``flex-api.sydney.au1.twilio.com``) is routed the same wa
 """
 from __future__ import annotations
 
+import ipaddress
 import re
 
 LABELS = ("api", "flex-api", "taskrouter", "messaging", "accounts", "iam", "monitor",
@@ -56,3 +58,35 @@ class HostRouter:
         if label:
             environ["PATH_INFO"] = f"/{label}{environ.get('PATH_INFO', '')}"
         return self.app(environ, start_response)
+
+
+# -- this machine's own names -------------------------------------------------------------------
+def is_loopback_address(addr: str | None) -> bool:
+    """127.0.0.0/8, ::1 and their IPv4-mapped form ``::ffff:127.0.0.1``."""
+    if not addr:
+        return False
+    try:
+        ip = ipaddress.ip_address(addr.split("%")[0].strip("[]"))
+    except ValueError:
+        return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_loopback
+
+
+def hostname(host: str) -> str:
+    """``Host`` without its port: ``[::1]:4010`` -> ``::1``, ``localhost:4010`` -> ``localhost``."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1:].partition("]")[0]
+    if host.count(":") == 1:
+        return host.partition(":")[0]
+    return host  # a bare IPv6 literal, or no port
+
+
+def is_local_host(host: str, extra: tuple[str, ...] = ()) -> bool:
+    """A loopback host name (``localhost``, ``*.localhost``, ``127.x.x.x``, ``[::1]``) or one
+    of ``extra`` (the host the server was started on). A DNS-rebinding page reaches 127.0.0.1
+    under its own name, which this refuses."""
+    name = hostname(host).rstrip(".")
+    return (name == "localhost" or name.endswith(".localhost") or is_loopback_address(name)
+            or name in {h.lower().strip("[]") for h in extra})

@@ -12,43 +12,15 @@ developer happens to open:
 """
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
 
 from flask import request
 
 from ..current import sim
 from ..errors import TwilioError
+from ..hosts import hostname, is_local_host, is_loopback_address
 
 _CHANGING = ("POST", "PUT", "PATCH", "DELETE")
-
-
-def is_loopback_address(addr: str | None) -> bool:
-    """127.0.0.0/8, ::1 and their IPv4-mapped form ``::ffff:127.0.0.1``."""
-    if not addr:
-        return False
-    try:
-        ip = ipaddress.ip_address(addr.split("%")[0].strip("[]"))
-    except ValueError:
-        return False
-    mapped = getattr(ip, "ipv4_mapped", None)
-    return (mapped or ip).is_loopback
-
-
-def _hostname(host: str) -> str:
-    """``Host`` without its port: ``[::1]:4010`` -> ``::1``, ``localhost:4010`` -> ``localhost``."""
-    host = host.strip().lower()
-    if host.startswith("["):
-        return host[1:].partition("]")[0]
-    if host.count(":") == 1:
-        return host.partition(":")[0]
-    return host  # a bare IPv6 literal, or no port
-
-
-def is_local_host(host: str, extra: tuple[str, ...] = ()) -> bool:
-    name = _hostname(host).rstrip(".")
-    return (name == "localhost" or name.endswith(".localhost") or is_loopback_address(name)
-            or name in {h.lower().strip("[]") for h in extra})
 
 
 def guard():
@@ -61,7 +33,7 @@ def guard():
     host = request.headers.get("Host")
     if not public and host and not is_local_host(host, settings.allowed_hosts):
         raise TwilioError(20006, f"The simulator control plane answers requests to a loopback "
-                                 f"host name only, not to {_hostname(host)!r}")
+                                 f"host name only, not to {hostname(host)!r}")
     origin = request.headers.get("Origin")
     if origin is not None:
         parts = urlsplit(origin)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import ipaddress
 import threading
 import time
 from urllib.parse import urlsplit
@@ -20,6 +19,7 @@ from flask import (Response, current_app, redirect, render_template, request,
 
 from ..current import sim
 from ..errors import TwilioError
+from ..hosts import hostname, is_local_host, is_loopback_address
 from ..request_log import UNJOURNALED
 
 CONSOLE_COOKIE = "twilio_sim_console"   # a Console session token (not the JSON API's cookie)
@@ -84,23 +84,6 @@ def to(endpoint_url: str):
 
 
 # -- who may open the simulator's own tools -----------------------------------------------------
-def _is_loopback(address: str | None) -> bool:
-    if not address:
-        return False
-    try:
-        ip = ipaddress.ip_address(address.split("%")[0].strip("[]"))
-    except ValueError:
-        return False
-    return (getattr(ip, "ipv4_mapped", None) or ip).is_loopback
-
-
-def _host_name(host: str) -> str:
-    host = host.strip().lower()
-    if host.startswith("["):
-        return host[1:].partition("]")[0]
-    return host.partition(":")[0] if host.count(":") == 1 else host
-
-
 def local_only():
     """The inspector and the simulated identity provider show credentials and act as anyone:
     like the control plane, they answer loopback clients, under a loopback host name (a
@@ -109,15 +92,13 @@ def local_only():
     if settings.control_plane_public:
         return
     address = request.remote_addr
-    if address is not None and not _is_loopback(address):
+    if address is not None and not is_loopback_address(address):
         raise TwilioError(20006, "The simulator's inspector answers loopback clients only "
                                  "(start with --control-public to open it)")
-    name = _host_name(request.host or "").rstrip(".")
-    allowed = {h.lower().strip("[]") for h in settings.allowed_hosts}
-    if not (name == "localhost" or name.endswith(".localhost") or _is_loopback(name)
-            or name in allowed):
+    host = request.host or ""
+    if not is_local_host(host, settings.allowed_hosts):
         raise TwilioError(20006, f"The simulator's inspector answers requests to a loopback "
-                                 f"host name only, not to {name!r}")
+                                 f"host name only, not to {hostname(host).rstrip('.')!r}")
 
 
 def same_origin_json():
