@@ -38,8 +38,17 @@ _WORD_OPS = {"IN", "NOT", "HAS", "CONTAINS", "AND", "OR", "TRUE", "FALSE", "NULL
 _MISSING = object()
 
 
+EXPRESSION_SHOWN = 80   # characters of a bad expression an error message quotes
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= EXPRESSION_SHOWN else text[:EXPRESSION_SHOWN] + "..."
+
+
 def _invalid_expression(expr: str, name: str, detail: str) -> TwilioError:
-    return TwilioError.invalid(name, f"{expr!r} is not a valid expression: {detail}")
+    """20001-style 400 naming the parameter; a long expression is quoted in part (an error
+    message never echoes a megabyte back)."""
+    return TwilioError.invalid(name, f"{_clip(expr)!r} is not a valid expression: {detail}")
 
 
 def _tokens(expr: str, name: str) -> list[tuple[str, object]]:
@@ -48,12 +57,13 @@ def _tokens(expr: str, name: str) -> list[tuple[str, object]]:
     while pos < len(expr_stripped):
         m = _TOKEN.match(expr_stripped, pos)
         if not m or m.end() == pos:
-            raise _invalid_expression(expr, name, f"unexpected text at {expr_stripped[pos:]!r}")
+            raise _invalid_expression(expr, name,
+                                      f"unexpected text at {_clip(expr_stripped[pos:])!r}")
         pos = m.end()
         if m.group("num") is not None:
             text = m.group("num")
             if len(text) > 64:  # int() refuses 4,300 digits; no attribute needs 64
-                raise _invalid_expression(expr[:40] + "...", name,
+                raise _invalid_expression(expr, name,
                                           f"the number at {m.start('num')} is too long")
             out.append(("val", float(text) if "." in text else int(text)))
         elif m.group("str") is not None:

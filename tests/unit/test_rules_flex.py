@@ -207,3 +207,13 @@ def test_parameter_rules():
     assert tr.parse_ordering("DateCreated:desc") == ("DateCreated", True)
     assert tr.parse_ordering("DateCreated") == ("DateCreated", False)
     assert _code(lambda: tr.parse_ordering("DateCreated:up")).code == 20422
+
+
+@pytest.mark.parametrize("expr", ["skills HAS 'x' " + "AND " * 250_000,   # a megabyte, then junk
+                                  "a == " + "9" * 1_000_000,
+                                  "x" * 1_000_000 + " @"])
+def test_a_huge_bad_expression_is_quoted_in_part(expr):
+    with pytest.raises(TwilioError) as e:
+        tr.parse_expression(expr)
+    assert e.value.code == 20422 and "TargetWorkers" in e.value.message
+    assert len(e.value.message) < 400 and "..." in e.value.message
