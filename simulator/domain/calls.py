@@ -133,6 +133,7 @@ def _status_callback(s, call: dict, event: str):
 
 
 def call_of(s, account_sid: str, sid: str) -> dict:
+    s.scheduler.catch_up(sid)   # its steps that are due, whatever the ticker has got to
     call = s.store.get("calls", sid)
     if call is None or call["account_sid"] != account_sid:
         raise TwilioError.not_found()

@@ -291,7 +291,8 @@ def reserve(s, task: dict, worker_sid: str, queue: dict | None) -> dict:
     if workflow and workflow.get("assignment_callback_url"):
         # a step of its own, sent as soon as this change is complete
         s.scheduler.schedule(CALLBACK, reservation["sid"], 0)
-        after_commit(s, s.scheduler.run_due)
+        sid = reservation["sid"]
+        after_commit(s, lambda: s.scheduler.catch_up(sid))   # this reservation's steps only
     return reservation
 
 
