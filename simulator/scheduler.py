@@ -33,11 +33,8 @@ from .store import clone
 HANDLERS: dict = {}
 TICK_SECONDS = 0.5      # the ticker looks at least this often
 TICK_LATE = 0.002       # and wakes this long after the next step is due
-SLICE = 16               # steps a pass runs before letting go of its lock (and a request's pass)
-YIELD_SECONDS = 0       # between slices the ticker offers the interpreter to the requests (a
-                        # longer sleep waits for a switch interval to get it back: the ticker
-                        # then falls behind under load)
-HELPED_SECONDS = 0.05    # the ticker steps aside this long after a request ran the backlog
+SLICE = 16               # steps a request's pass runs (one store unit)
+TICKER_SLICE = 64        # steps the ticker runs per store unit (and hold of the store lock)
 CATCH_UP_WAIT = 0.05     # how long a read waits for another thread running its target's steps
 GC_SETTLE_SECONDS = 30  # how often a served process freezes what survived a collection
 GC_FREEZE_RECORDS = 20_000   # ... once its store holds this many records
@@ -95,13 +92,16 @@ class Scheduler:
     """The pending steps, in a heap mirroring the ``timers`` table, and the passes that run
     them.
 
-    Steps run in slices of ``SLICE``, each slice one store unit (``Store.atomic``): taking the
+    Steps run in slices (``TICKER_SLICE`` steps for the ticker, ``SLICE`` for a request), each
+    slice one store unit (``Store.atomic``) run under one hold of the store lock: taking the
     timers, the changes and the steps they schedule are journaled together, or not at all (then
-    they are put back and tried again by a later pass). Several threads may run slices at once
-    (the ticker, and requests helping when it falls behind): each step is claimed by taking its
-    timer, and a target (a message, a call...) has one runner at a time, so its steps run one
-    after the other, in order. No lock is held while a step runs: under load, a thread holding
-    one while it waits for its turn at the interpreter would hold up every other."""
+    they are put back and tried again by a later pass). Taking the lock step by step instead,
+    the ticker starved under load: each wait for the contended lock is followed by a wait for
+    its turn at the interpreter. A step delivering a webhook lets go of the lock while the
+    receiver answers (``Store.released``). Several threads may run slices at once (the ticker,
+    a request helping when it falls behind, a read catching up): each step is claimed by taking
+    its timer, and a target (a message, a call...) has one runner at a time, so its steps run
+    one after the other, in order."""
 
     def __init__(self, simulator):
         self.sim = simulator
@@ -114,7 +114,6 @@ class Scheduler:
         self._ticker = False
         self._ticker_thread: threading.Thread | None = None
         self._last_now: tuple = (None, "")
-        self._helped = 0.0
         self._helper = threading.Lock()   # held by the request helping a late ticker
         self.stopped = False   # the simulator closed: the ticker ends
         self.errors = ErrorLog()
@@ -201,7 +200,11 @@ class Scheduler:
         Returns (ran, the entries claimed)."""
         ran, claimed = 0, []
         try:
-            with self.sim.store.atomic():
+            # One acquisition of the store lock for the slice, not three or four a step: under
+            # load the lock is contended, and a thread that waits for it waits for its turn at
+            # the interpreter after, so a pass taking it step by step fell ever further behind.
+            # (A webhook a step delivers waits for its receiver without it: store.released.)
+            with self.sim.store.lock, self.sim.store.atomic():
                 while len(claimed) < most:
                     entry = self._claim(now)
                     if entry is None:
@@ -225,9 +228,9 @@ class Scheduler:
         advance of the clock, the ticker and the domain ask for: every due step.
 
         Not blocking (the pass made before each request): once a ticker runs the steps (served
-        over a socket), a request leaves them to it, unless it has fallen behind: then the
-        request runs one slice (and the ticker steps aside while requests are at it). Without
-        a ticker (in process, or a frozen clock), the request runs every due step first.
+        over a socket), a request leaves them to it, unless it has fallen behind: then one
+        request at a time runs one slice. Without a ticker (in process, or a frozen clock), the
+        request runs every due step first.
         """
         if self._idle_now() or getattr(self._local, "running", False):
             return 0
@@ -238,19 +241,18 @@ class Scheduler:
             if not self._behind() or not self._helper.acquire(blocking=False):
                 return 0
             try:
-                self._helped = time.monotonic()
-                return self._pass(min(limit, SLICE), ticker=False)
+                return self._pass(min(limit, SLICE), SLICE)
             finally:
                 self._helper.release()
-        return self._pass(limit, ticker=ticker)
+        return self._pass(limit, TICKER_SLICE if ticker else SLICE)
 
-    def _pass(self, limit: int, *, ticker: bool) -> int:
+    def _pass(self, limit: int, slice_size: int) -> int:
         ran = 0
         retry = []   # slices the journal did not take: back in the heap after this pass
         self._local.running = True
         try:
             while ran < limit:
-                most = min(SLICE, limit - ran)
+                most = min(slice_size, limit - ran)
                 done, claimed = self._run_slice(self._now(), most)
                 if done < 0:
                     retry += claimed
@@ -258,10 +260,6 @@ class Scheduler:
                 ran += done
                 if len(claimed) < most or self._idle_now():
                     break
-                if ticker:
-                    if self.helped():   # requests are at it
-                        break
-                    time.sleep(YIELD_SECONDS)   # let the requests waiting for the GIL run
         finally:
             self._local.running = False
             for entry in retry:
@@ -290,7 +288,7 @@ class Scheduler:
                 if not due:
                     break
                 try:
-                    with store.atomic():
+                    with store.lock, store.atomic():   # one acquisition (see _run_slice)
                         for entry in due:
                             ran += self._run_step(entry[2])
                 except OSError as e:   # undone; a later pass (or read) tries again
@@ -319,12 +317,6 @@ class Scheduler:
         except IndexError:
             return True
         return head > self._now()
-
-    def helped(self) -> bool:
-        """Requests are running the backlog (they found the ticker behind, a moment ago):
-        under load they hold the interpreter most of the time, so the ticker steps aside rather
-        than compete with them for it."""
-        return time.monotonic() - self._helped < HELPED_SECONDS
 
     def _behind(self) -> bool:
         """The earliest pending step has been due for more than a tick (the ticker is late)."""
@@ -377,8 +369,7 @@ def _tick(sim_ref, interval: float = TICK_SECONDS):
         if simulator is None or simulator.scheduler.stopped:
             return
         try:
-            if not simulator.clock.frozen and not getattr(simulator.scheduler, "helped",
-                                                          lambda: False)():
+            if not simulator.clock.frozen:
                 simulator.scheduler.run_due()
         except Exception as e:  # keep ticking
             simulator.scheduler.errors.error(("ticker", *_kind(e)), "ticker pass failed")

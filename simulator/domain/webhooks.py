@@ -62,16 +62,19 @@ def deliver(s, account_sid: str, url: str, params: dict, *, method: str = "POST"
                "I-Twilio-Idempotency-Token": s.ids.hex(32), "X-Home-Region": "us1"}
     mode, app = _transport(s, url)
     status, body, content_type, error = None, None, None, None
-    fault = webhook_outcome(s, account_sid, url, kind) if mode != "internal" else None
-    try:
-        if fault is not None:   # an injected failure of the app (see faults.py)
-            status, body, content_type, error = fault
-        elif mode == "wsgi":
-            status, body, content_type = send_wsgi(app, url, method, pairs, headers)
-        elif mode == "http":
-            status, body, content_type = send_http(url, method, pairs, headers)
-    except Exception as e:  # refused, timeout, a crashing in-process app...
-        error = f"{type(e).__name__}: {e}"
+    # the wait for the receiver (or an injected latency) holds no lock: a step may be
+    # delivering, and the receiver may call back into the simulator
+    with s.store.released():
+        fault = webhook_outcome(s, account_sid, url, kind) if mode != "internal" else None
+        try:
+            if fault is not None:   # an injected failure of the app (see faults.py)
+                status, body, content_type, error = fault
+            elif mode == "wsgi":
+                status, body, content_type = send_wsgi(app, url, method, pairs, headers)
+            elif mode == "http":
+                status, body, content_type = send_http(url, method, pairs, headers)
+        except Exception as e:  # refused, timeout, a crashing in-process app...
+            error = f"{type(e).__name__}: {e}"
     record = {
         "sid": s.ids.sid("WH"),
         "account_sid": account_sid,

@@ -9,6 +9,7 @@ documents. A write the journal refuses is not applied (``atomic`` groups writes)
 """
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 from typing import Any, Callable, Iterable
@@ -125,6 +126,23 @@ class Store:
         Nested blocks join the outermost one. (Another thread may see the writes before the
         block ends; were they undone, it would have seen what then never happened.)"""
         return _Atomic(self)
+
+    @contextlib.contextmanager
+    def released(self):
+        """Let go of the store lock, at every level this thread holds it, for the block (and
+        take it back after): for waiting on the network, say a webhook's receiver, which may
+        call back into the simulator from another thread. What the holder changed so far is
+        visible meanwhile, as it is to any reader. (A Condition's wait does the same with the
+        same two methods of the lock.)"""
+        lock = self.lock
+        if not lock._is_owned():
+            yield
+            return
+        state = lock._release_save()
+        try:
+            yield
+        finally:
+            lock._acquire_restore(state)
 
     def in_unit(self) -> bool:
         return getattr(self._local, "unit", None) is not None

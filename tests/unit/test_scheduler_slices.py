@@ -12,7 +12,8 @@ import pytest
 
 from simulator import create_app, scheduler
 from simulator.config import Settings
-from simulator.domain import messages
+from simulator.domain import calls, messages, webhooks
+from simulator.webhooks.transports import register_wsgi, unregister_wsgi
 
 T0 = datetime(2030, 1, 15, 10, tzinfo=timezone.utc)
 HISTORY = ["queued", "sending", "sent", "delivered"]
@@ -124,10 +125,17 @@ def test_a_read_does_not_wait_for_a_webhook_the_pass_is_delivering(app):
     busy, other = sent
     release, entered = threading.Event(), threading.Event()
 
-    def slow(sim, timer):   # a webhook whose receiver takes its time
+    def receiver(environ, start_response):   # an app that takes its time to answer
         entered.set()
         release.wait(30)
+        start_response("204 No Content", [])
+        return [b""]
 
+    def slow(sim, timer):   # a step delivering a webhook to it
+        webhooks.deliver(sim, main["sid"], "http://slow.example.com/hook",
+                         {"Sid": timer["target"]})
+
+    register_wsgi(app, "http://slow.example.com", receiver)
     scheduler.HANDLERS["test.slow"] = slow
     try:
         # due before the message's own steps: the pass is in it when the receiver reads
@@ -151,6 +159,7 @@ def test_a_read_does_not_wait_for_a_webhook_the_pass_is_delivering(app):
     finally:
         release.set()
         del scheduler.HANDLERS["test.slow"]
+        unregister_wsgi(app, "http://slow.example.com")
 
 
 def test_one_request_at_a_time_helps_a_late_ticker(app):
@@ -191,3 +200,22 @@ def test_the_ticker_ends_when_the_simulator_closes(tmp_path):
     s.scheduler._ticker_thread.join(scheduler.TICK_SECONDS * 4)
     assert not s.scheduler._ticker_thread.is_alive()
     assert s.scheduler.errors.counts == {}
+
+
+def test_with_a_ticker_a_call_fetch_sees_its_own_steps(app):
+    """As for a message: a call read after its steps' due time sees them, whatever the
+    ticker has got to."""
+    s = app.extensions["twilio_sim"]
+    s.clock.real()
+    s.clock.advance(-3600)   # placed an hour ago; no pass has run since
+    main = next(a for a in s.store.find("accounts", lambda a: a["sid"] == a["owner_account_sid"]))
+    call = calls.new_call(s, main["sid"], to="+14155550199", from_="+14155550100", number=None,
+                          url=None, method="POST", twiml=None, status_callback=None,
+                          status_callback_method="POST", events=[])
+    other = calls.new_call(s, main["sid"], to="+14155550198", from_="+14155550100", number=None,
+                           url=None, method="POST", twiml=None, status_callback=None,
+                           status_callback_method="POST", events=[])
+    s.clock.real()
+    s.scheduler._ticker = True   # as when served: the backlog is the ticker's
+    assert calls.call_of(s, main["sid"], call["sid"])["status"] == "completed"
+    assert s.store.get("calls", other["sid"])["status"] == "queued"   # not its business

@@ -470,3 +470,23 @@ def test_concurrent_writers_and_readers(tmp_path):
         assert again.dump() == expected
     finally:
         again.close()
+
+
+def test_released_lets_go_of_every_level_of_the_lock_and_takes_it_back(store):
+    got = []
+
+    def other():
+        got.append(store.lock.acquire(timeout=5))
+        store.lock.release()
+
+    with store.lock, store.lock:          # held twice, as nested units do
+        with store.released():
+            t = threading.Thread(target=other)
+            t.start()
+            t.join(10)
+        assert got == [True]              # another thread took it meanwhile
+        store.lock.release()              # still held once more after the block
+        assert store.lock._is_owned()
+        store.lock.acquire()
+    with store.released():                # not held: nothing to let go of
+        pass
