@@ -30,6 +30,7 @@ def record(response):
         "query": req.query_string,
         "params": req.form if method in ("POST", "PUT") and req.form else {},
         "status": response.status_code,
+        "content_type": response.content_type,
         "body": b"" if response.direct_passthrough else response.get_data(),
     })
     return response

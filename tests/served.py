@@ -5,6 +5,7 @@ the test's tmp_path and SIGKILLs every one of them at teardown.
 """
 from __future__ import annotations
 
+import json
 import os
 import queue
 import re
@@ -19,11 +20,13 @@ import pytest
 import requests
 from twilio.rest import Client
 
+import contract
 from simulator.testing import SimulatorHttpClient
 
 START_TIMEOUT = 30.0
 STOP_TIMEOUT = 30.0
 FLUSHED = "Twilio simulator stopped; state flushed."
+HTTP_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 class Served:
@@ -120,6 +123,22 @@ class Served:
         assert r.status_code == 200, r.text
         return r.json()
 
+    def check_contract(self) -> list[str]:
+        """Every exchange in the running server's journal, checked against the official specs
+        whatever client made it (twilio-node, the TaskRouter JS SDK, curl...); a response a
+        Python ``requests`` client got is checked again, which is harmless."""
+        if self.proc.poll() is not None or not contract.available():
+            return []
+        problems = []
+        for e in self.control("journal")["requests"]:
+            if e["method"] not in HTTP_METHODS:   # a Console code or invitation "sent"
+                continue
+            body = e["body"]
+            text = body if isinstance(body, str) or body is None else json.dumps(body)
+            problems += contract.check_exchange(e["method"], e["path"], None, e["query"],
+                                                e["status"], text or "", e.get("content_type"))
+        return problems
+
     def terminate(self) -> int:
         """SIGTERM; wait for the exit and every line it printed."""
         self.proc.send_signal(signal.SIGTERM)
@@ -154,6 +173,8 @@ def serve(tmp_path):
 
     try:
         yield start
+        for served in started:   # what any client of it got, checked like the rest
+            contract.RECORDER.record(served.check_contract())
     finally:
         for served in started:
             served.kill()
