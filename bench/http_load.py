@@ -6,9 +6,22 @@ client spends microseconds per request and the server is the bottleneck.
 """
 from __future__ import annotations
 
+import selectors
 import socket
 import threading
 import time
+
+
+def _head(buf: bytes, end: int) -> tuple[int, int]:
+    """A response head ending at ``end``: its status, and where its body ends."""
+    head = buf[:end].decode("latin-1")
+    length = 0
+    for line in head.split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() == "content-length":
+            length = int(value)
+            break
+    return int(head[9:12]), end + 4 + length
 
 
 class Connection:
@@ -28,15 +41,7 @@ class Connection:
             if not chunk:
                 raise ConnectionError("server closed the connection")
             buf += chunk
-        head = buf[:end].decode("latin-1")
-        status = int(head[9:12])
-        length = 0
-        for line in head.split("\r\n")[1:]:
-            name, _, value = line.partition(":")
-            if name.strip().lower() == "content-length":
-                length = int(value)
-                break
-        body_end = end + 4 + length
+        status, body_end = _head(buf, end)
         while len(buf) < body_end:
             chunk = self.sock.recv(65536)
             if not chunk:
@@ -104,7 +109,6 @@ def run_load_select(host: str, port: int, raw: bytes, expect: int, conns: int,
     """Like ``run_load``, from one thread multiplexing ``conns`` keep-alive connections with a
     selector: with many connections, client threads would queue on this process's GIL and
     their waits would show in the latencies. Same result shape."""
-    import selectors
     sel = selectors.DefaultSelector()
     socks = []
     for i in range(conns):
@@ -136,15 +140,8 @@ def run_load_select(host: str, port: int, raw: bytes, expect: int, conns: int,
                 end = buf.find(b"\r\n\r\n")
                 if end < 0:
                     continue
-                head = buf[:end].decode("latin-1")
-                st[3] = int(head[9:12])
-                length = 0
-                for line in head.split("\r\n")[1:]:
-                    name, _, value = line.partition(":")
-                    if name.strip().lower() == "content-length":
-                        length = int(value)
-                        break
-                st[1], st[2] = end, end + 4 + length
+                st[3], st[2] = _head(buf, end)
+                st[1] = end
             if len(buf) < st[2]:
                 continue
             now = clock()

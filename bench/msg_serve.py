@@ -19,6 +19,7 @@ then the clock advanced 10 s: how long the steps take (one JSON line).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import shutil
@@ -27,6 +28,12 @@ import tempfile
 import time
 
 from flask import Flask, request
+
+from simulator import create_app
+from simulator.config import Settings
+from simulator.dates import iso, parse_iso
+from simulator.domain import messages
+from simulator.server import Server
 
 FROM = "+14155550100"     # the fixtures' main account's local SMS number
 TO = "+14155550199"
@@ -39,17 +46,15 @@ def _main_account(sim) -> dict:
 
 def _fill(sim, account_sid: str, n: int) -> list[str]:
     """``n`` delivered messages (no steps left): the history a busy account has."""
-    from simulator.domain.messages import new_message
     sids = []
     for i in range(n):
-        sids.append(new_message(sim, account_sid, to=TO, from_=FROM, body=f"stored {i}",
+        sids.append(messages.new_message(sim, account_sid, to=TO, from_=FROM, body=f"stored {i}",
                                 status="delivered")["sid"])
     return sids
 
 
 def lag(sim) -> dict:
     """Steps still waiting, and those whose time has passed (how far behind the run is)."""
-    from simulator.dates import iso, parse_iso
     now = sim.clock.now()
     stamp = iso(now)
     pending = sim.store.find("timers", lambda t: True)
@@ -58,15 +63,21 @@ def lag(sim) -> dict:
             "behind_seconds": (now - parse_iso(due[0])).total_seconds() if due else 0.0}
 
 
-def serve_sim(args):
-    from simulator import create_app
-    from simulator.config import Settings
-    from simulator.server import Server
-    tmp = None
-    data = args.data
-    if data == "temp":
-        tmp = data = tempfile.mkdtemp(prefix="bench-msg-")
+@contextlib.contextmanager
+def _data_folder(arg: str | None, prefix: str):
+    """``--data``: a folder, ``temp`` for a temporary one (removed after), or None (memory)."""
+    if arg != "temp":
+        yield arg
+        return
+    tmp = tempfile.mkdtemp(prefix=prefix)
     try:
+        yield tmp
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def serve_sim(args):
+    with _data_folder(args.data, "bench-msg-") as data:
         app = create_app(Settings(seed=args.seed, data_dir=data))
         sim = app.extensions["twilio_sim"]
         main = _main_account(sim)
@@ -87,9 +98,6 @@ def serve_sim(args):
             print(json.dumps(reply), flush=True)
         server.stop()
         sim.close()
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def bare_app(payloads: dict) -> Flask:
@@ -114,7 +122,6 @@ def bare_app(payloads: dict) -> Flask:
 
 
 def serve_bare(args):
-    from simulator.server import Server
     app = bare_app(json.loads(sys.stdin.readline()))
     server = Server(app, host="127.0.0.1", port=0, threads=args.threads).start()
     print(json.dumps({"port": server.port}), flush=True)
@@ -124,14 +131,7 @@ def serve_bare(args):
 
 def advance(args):
     """Time one clock advance through ``--inflight`` messages' steps."""
-    from simulator import create_app
-    from simulator.config import Settings
-    from simulator.domain import messages
-    tmp = None
-    data = args.data
-    if data == "temp":
-        tmp = data = tempfile.mkdtemp(prefix="bench-adv-")
-    try:
+    with _data_folder(args.data, "bench-adv-") as data:
         app = create_app(Settings(seed=args.seed, data_dir=data, freeze_clock=True))
         sim = app.extensions["twilio_sim"]
         main = _main_account(sim)
@@ -150,9 +150,6 @@ def advance(args):
                           "steps": 3 * args.inflight, "heap_before": before,
                           "not_delivered": left}), flush=True)
         sim.close()
-    finally:
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
 
 
 def main():

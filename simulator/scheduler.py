@@ -113,7 +113,6 @@ class Scheduler:
         self._local = threading.local()
         self._ticker = False
         self._ticker_thread: threading.Thread | None = None
-        self._last_now: tuple = (None, "")
         self._helper = threading.Lock()   # held by the request helping a late ticker
         self.stopped = False   # the simulator closed: the ticker ends
         self.errors = ErrorLog()
@@ -301,14 +300,8 @@ class Scheduler:
         return ran
 
     def _now(self) -> str:
-        """The clock's time as steps are due (``iso``), formatted once per second it shows."""
-        now = self.sim.clock.now()
-        last = self._last_now
-        if last[0] == now:
-            return last[1]
-        stamp = iso(now)
-        self._last_now = (now, stamp)
-        return stamp
+        """The clock's time as steps are due (the store's ISO 8601)."""
+        return self.sim.now()
 
     def _idle_now(self) -> bool:
         """Nothing is due (a cheap look at the heap's head: every request makes it)."""

@@ -7,15 +7,9 @@ from __future__ import annotations
 import json
 import subprocess
 
-from simulator.store import Store
 from simulator.store import journal as journal_module
 from simulator.store.compactor import META_TABLE, STATE_FILE
-
-
-def _store(folder, **kw) -> Store:
-    store = Store(folder, **kw)
-    store.define("things", "owner")
-    return store
+from store_helpers import reopened, things_store as _store
 
 
 def _folded(folder) -> int:
@@ -45,11 +39,8 @@ def test_background_compaction_runs_in_a_child_process_from_the_files(tmp_path, 
         expected = store.dump()
     finally:
         store.close()
-    again = _store(tmp_path)
-    try:
+    with reopened(tmp_path) as again:
         assert again.dump() == expected
-    finally:
-        again.close()
 
 
 def test_a_large_state_compacts_once_the_journal_is_as_large_as_it(tmp_path, monkeypatch):
@@ -96,8 +87,5 @@ def test_a_late_compaction_never_replaces_a_newer_state(tmp_path):
         expected = store.dump()
     finally:
         store.close()
-    again = _store(tmp_path)
-    try:
+    with reopened(tmp_path) as again:
         assert again.dump() == expected
-    finally:
-        again.close()

@@ -7,14 +7,8 @@ import threading
 import pytest
 
 from simulator.errors import TwilioError
-from simulator.store import Store, UndeclaredTable
-
-
-def _store(data_dir=None, **kw) -> Store:
-    store = Store(data_dir, **kw)
-    store.define("things", "owner")
-    store.define("unowned", None)
-    return store
+from simulator.store import UndeclaredTable
+from store_helpers import reopened, things_store as _store
 
 
 @pytest.fixture
@@ -310,12 +304,9 @@ def test_a_moved_record_takes_its_creation_place_in_the_new_owners_list(tmp_path
         assert _sids(store.owned("things", "o2", after="B")) == ["C", "D"]
     finally:
         store.close()
-    again = _store(tmp_path)  # the same order after a restart
-    try:
+    with reopened(tmp_path) as again:  # the same order after a restart
         assert _sids(again.owned("things", "o2")) == ["A", "B", "C", "D"]
         assert _sids(again.owned("things", "o1")) == ["E"]
-    finally:
-        again.close()
 
 
 def test_owner_index_after_update_that_keeps_the_owner(filled):
@@ -408,14 +399,11 @@ def test_persisted_store_round_trips_through_its_folder(tmp_path):
     store.delete("things", "T05")
     expected = store.dump()
     store.close()
-    again = _store(tmp_path)
-    try:
+    with reopened(tmp_path) as again:
         assert again.dump() == expected
         assert _sids(again.owned("things", "o0")) == [f"T{i:02d}" for i in range(0, 30, 3)]
         assert "T04" in _sids(again.owned("things", "o2"))
         assert "T05" not in _sids(again.owned("things", "o2"))
-    finally:
-        again.close()
 
 
 # -- threads ---------------------------------------------------------------------------------
@@ -465,11 +453,8 @@ def test_concurrent_writers_and_readers(tmp_path):
     assert set(store.dump()["things"]) == everything
     expected = store.dump()
     store.close()
-    again = _store(tmp_path)
-    try:
+    with reopened(tmp_path) as again:
         assert again.dump() == expected
-    finally:
-        again.close()
 
 
 def test_released_lets_go_of_every_level_of_the_lock_and_takes_it_back(store):

@@ -17,16 +17,10 @@ import pytest
 from simulator import create_app
 from simulator.config import Settings
 from simulator.domain import messages
-from simulator.store import Store
 from simulator.store import journal as journal_module
+from store_helpers import reopened, things_store as _store
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _store(folder) -> Store:
-    store = Store(folder)
-    store.define("things", "owner")
-    return store
 
 
 def _thing(sid, owner="o1", **extra):
@@ -109,12 +103,9 @@ def test_a_refused_insert_update_and_delete_are_not_applied(tmp_path, monkeypatc
     finally:
         disk.full = False
         store.close()
-    again = _store(tmp_path)
-    try:
+    with reopened(tmp_path) as again:
         assert again.dump() == expected
         assert [d["sid"] for d in again.owned("things", "o1")] == ["T1", "T3"]
-    finally:
-        again.close()
 
 
 def test_a_line_that_cannot_be_cut_off_ends_its_segment(tmp_path, monkeypatch):
@@ -138,11 +129,8 @@ def test_a_line_that_cannot_be_cut_off_ends_its_segment(tmp_path, monkeypatch):
     finally:
         store.close()
     for folder in (crashed, tmp_path):
-        again = _store(folder)
-        try:
+        with reopened(folder) as again:
             assert [d["sid"] for d in again.owned("things", "o1")] == ["T1", "T3"]
-        finally:
-            again.close()
 
 
 def test_a_segment_full_when_the_disk_is_refuses_the_next_write(tmp_path, monkeypatch):
@@ -166,11 +154,8 @@ def test_a_segment_full_when_the_disk_is_refuses_the_next_write(tmp_path, monkey
     finally:
         disk.full = False
         store.close()
-    again = _store(tmp_path)
-    try:
+    with reopened(tmp_path) as again:
         assert again.dump() == expected and again.get("things", "LATE") is None
-    finally:
-        again.close()
 
 
 def test_a_unit_is_journaled_whole_or_undone_whole(tmp_path, monkeypatch):
@@ -200,11 +185,8 @@ def test_a_unit_is_journaled_whole_or_undone_whole(tmp_path, monkeypatch):
     finally:
         disk.full = False
         store.close()
-    again = _store(tmp_path)
-    try:
+    with reopened(tmp_path) as again:
         assert again.dump() == expected
-    finally:
-        again.close()
 
 
 def test_a_file_size_limit_is_a_refused_write_not_a_crash(tmp_path):
@@ -240,11 +222,8 @@ def test_a_file_size_limit_is_a_refused_write_not_a_crash(tmp_path):
     got = json.loads(out.stdout)
     assert got["refused"] is not None and got["refused"][1] in (errno.EFBIG, errno.ENOSPC)
     assert got["visible"] == got["acked"] and got["get"] is None
-    again = _store(data)
-    try:
+    with reopened(data) as again:
         assert [d["sid"] for d in again.owned("things", "o1")] == got["acked"]
-    finally:
-        again.close()
 
 
 # -- through the app: a Messages create, and a message's steps -------------------------------
