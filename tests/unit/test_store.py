@@ -475,3 +475,20 @@ def test_released_lets_go_of_every_level_of_the_lock_and_takes_it_back(store):
         store.lock.acquire()
     with store.released():                # not held: nothing to let go of
         pass
+
+
+def test_a_persisted_store_keeps_what_only_json_can_encode(tmp_path):
+    """Journal lines are encoded with orjson; an integer beyond 64 bits (which it refuses) or
+    non-ASCII text round-trips all the same."""
+    store = _store(tmp_path)
+    try:
+        store.insert("things", {"sid": "BIG", "owner": "o1", "n": 2 ** 70, "name": "Café ☕"})
+        store.insert("things", {"sid": "SMALL", "owner": "o1", "n": -(2 ** 63), "name": "é"})
+        expected = store.dump()
+        lines = b"".join(p.read_bytes() for p in tmp_path.glob("journal.*.jsonl"))
+        assert b"1180591620717411303424" in lines   # 2**70, written whole
+    finally:
+        store.close()
+    with reopened(tmp_path) as again:
+        assert again.dump() == expected
+        assert again.get("things", "BIG")["n"] == 2 ** 70
