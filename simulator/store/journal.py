@@ -25,6 +25,7 @@ import mmap
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 from pathlib import Path
 
@@ -321,20 +322,33 @@ class Journal:
         for seg in [*retired, old]:   # their lines are on disk before anything folds them
             seg.close()
         if self.background_process:
-            try:
-                proc = subprocess.run([sys.executable, "-I", compactor.__file__, str(self.folder),
-                                       str(folded)], stdin=subprocess.DEVNULL,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-            except OSError:   # no interpreter to start: fold here
-                compactor.fold(self.folder, folded)
-            else:
-                if proc.returncode:
-                    raise RuntimeError(f"compaction of {self.folder} failed "
-                                       f"({proc.returncode}): "
-                                       f"{proc.stderr.decode(errors='replace')[-2000:]}")
+            self._fold_in_child(folded)
         else:
             compactor.fold(self.folder, folded)
         self._state_bytes = self._stat_state()
+
+    def _fold_in_child(self, folded: int):
+        """Run the fold in a child process; the open segment is still fsynced every
+        ``fsync_interval`` while it runs (a large fold takes seconds)."""
+        with tempfile.TemporaryFile() as errors:
+            try:
+                proc = subprocess.Popen([sys.executable, "-I", compactor.__file__,
+                                         str(self.folder), str(folded)],
+                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                        stderr=errors)
+            except OSError:   # no interpreter to start: fold here
+                compactor.fold(self.folder, folded)
+                return
+            while True:
+                try:
+                    code = proc.wait(timeout=self.fsync_interval)
+                    break
+                except subprocess.TimeoutExpired:
+                    self.sync()
+            if code:
+                errors.seek(0)
+                raise RuntimeError(f"compaction of {self.folder} failed ({code}): "
+                                   f"{errors.read().decode(errors='replace')[-2000:]}")
 
     def _compact_from_memory(self):
         """The final compaction: the live data is everything acknowledged."""

@@ -5,7 +5,9 @@ request can see of it, does not grow with the state."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import time
 
 from simulator.store import journal as journal_module
 from simulator.store.compactor import META_TABLE, STATE_FILE
@@ -19,13 +21,13 @@ def _folded(folder) -> int:
 
 def test_background_compaction_runs_in_a_child_process_from_the_files(tmp_path, monkeypatch):
     calls = []
-    real_run = subprocess.run
+    real_popen = subprocess.Popen
 
     def spy(args, **kw):
         calls.append(args)
-        return real_run(args, **kw)
+        return real_popen(args, **kw)
 
-    monkeypatch.setattr(journal_module.subprocess, "run", spy)
+    monkeypatch.setattr(journal_module.subprocess, "Popen", spy)
     store = _store(tmp_path, compact_every=20)
     try:
         for i in range(50):
@@ -89,3 +91,40 @@ def test_a_late_compaction_never_replaces_a_newer_state(tmp_path):
         store.close()
     with reopened(tmp_path) as again:
         assert again.dump() == expected
+
+
+def test_new_lines_are_still_fsynced_while_a_compaction_runs(tmp_path, monkeypatch):
+    """A fold of a large state takes seconds: meanwhile the open segment is fsynced every
+    fsync interval, as always (the journal thread waits for the child, not instead of it)."""
+    real_popen, real_fsync = subprocess.Popen, os.fsync
+    synced = []
+
+    def slow_child(args, **kw):   # the fold starts 2 s late
+        return real_popen(["sh", "-c", 'sleep 2; exec "$@"', "sh", *args], **kw)
+
+    def fsync(fd):
+        synced.append(time.monotonic())
+        return real_fsync(fd)
+
+    monkeypatch.setattr(journal_module.subprocess, "Popen", slow_child)
+    monkeypatch.setattr(journal_module.os, "fsync", fsync)
+    store = _store(tmp_path, compact_every=10)
+    journal = store._storage.journal
+    journal.fsync_interval = 0.2
+    try:
+        for i in range(10):   # the tenth line asks for a compaction
+            store.insert("things", {"sid": f"T{i:03d}", "owner": "o1", "n": i})
+        deadline = time.monotonic() + 10
+        while not journal._compacting and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert journal._compacting
+        written = time.monotonic()
+        store.insert("things", {"sid": "LATE", "owner": "o1", "n": 99})
+        time.sleep(1)
+        assert journal._compacting, "the fold was meant to be still running"
+        assert any(t > written for t in synced), "no fsync while the compaction ran"
+        assert store.settle(30)
+    finally:
+        store.close()
+    with reopened(tmp_path) as again:
+        assert again.get("things", "LATE") is not None
