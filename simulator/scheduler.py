@@ -313,10 +313,7 @@ class Scheduler:
 
     def _behind(self) -> bool:
         """The earliest pending step has been due for more than a tick (the ticker is late)."""
-        try:
-            left = self.seconds_to_next()
-        except IndexError:
-            return False
+        left = self.seconds_to_next()
         return left is not None and left < -TICK_SECONDS
 
     def seconds_to_next(self) -> float | None:
