@@ -35,10 +35,15 @@ def _send(sessions, event_type: str, payload) -> None:
         session.send(text)
 
 
-def _worker_event(s, event: dict) -> None:
+def _addressed(s, event: dict) -> tuple[dict, str, list]:
+    """An event's data, the worker it concerns, and that worker's open sessions."""
     data = event["event_data"]
     worker_sid = data.get("worker_sid") or event["resource_sid"]
-    sessions = hub(s).of_worker(worker_sid)
+    return data, worker_sid, hub(s).of_worker(worker_sid)
+
+
+def _worker_event(s, event: dict) -> None:
+    data, worker_sid, sessions = _addressed(s, event)
     if not sessions:
         return
     try:
@@ -49,9 +54,7 @@ def _worker_event(s, event: dict) -> None:
 
 
 def _channel_event(s, event: dict) -> None:
-    data = event["event_data"]
-    worker_sid = data.get("worker_sid") or event["resource_sid"]
-    sessions = hub(s).of_worker(worker_sid)
+    data, worker_sid, sessions = _addressed(s, event)
     if not sessions:
         return
     try:
