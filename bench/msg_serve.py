@@ -29,7 +29,7 @@ import time
 
 from flask import Flask, request
 
-from simulator import create_app
+from simulator import create_app, garbage
 from simulator.config import Settings
 from simulator.dates import iso, parse_iso
 from simulator.domain import messages
@@ -85,6 +85,7 @@ def serve_sim(args):
         sids = _fill(sim, main["sid"], args.messages)
         fill = time.perf_counter() - t0
         sim.store.settle(120)
+        garbage.freeze_after_full_collections()   # as twilio-sim serve does
         server = Server(app, host="127.0.0.1", port=0, threads=args.threads).start()
         print(json.dumps({"port": server.port, "sid": main["sid"], "token": main["auth_token"],
                           "fetch_sid": sids[len(sids) // 2] if sids else None,

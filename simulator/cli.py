@@ -12,7 +12,7 @@ import socket
 import sys
 from pathlib import Path
 
-from . import __version__
+from . import __version__, garbage
 from .app import create_app
 from .config import Settings
 from .domain.accounts import main_accounts
@@ -170,6 +170,7 @@ def _serve(args) -> int:
         return _fail(str(e))
     server.app = app
     sim = app.extensions["twilio_sim"]
+    garbage.freeze_after_full_collections()   # this process exists to serve
 
     def stop(signum, frame):
         raise KeyboardInterrupt

@@ -17,7 +17,6 @@ as with 100,000.
 from __future__ import annotations
 
 import functools
-import gc
 import heapq
 import itertools
 import logging
@@ -36,8 +35,6 @@ TICK_LATE = 0.002       # and wakes this long after the next step is due
 SLICE = 16               # steps a request's pass runs (one store unit)
 TICKER_SLICE = 64        # steps the ticker runs per store unit (and hold of the store lock)
 CATCH_UP_WAIT = 0.05     # how long a read waits for another thread running its target's steps
-GC_SETTLE_SECONDS = 30  # how often a served process freezes what survived a collection
-GC_FREEZE_RECORDS = 20_000   # ... once its store holds this many records
 log = logging.getLogger("twilio_sim")
 
 
@@ -342,10 +339,6 @@ def _tick(sim_ref, interval: float = TICK_SECONDS):
         simulator = sim_ref()
         if simulator is None:
             return
-        try:
-            _settle_garbage(simulator)
-        except Exception:  # never stops the ticker
-            pass
         wait = interval
         try:
             nxt = getattr(simulator.scheduler, "seconds_to_next", lambda: None)()
@@ -364,28 +357,6 @@ def _tick(sim_ref, interval: float = TICK_SECONDS):
         except Exception as e:  # keep ticking
             simulator.scheduler.errors.error(("ticker", *_kind(e)), "ticker pass failed")
         del simulator
-
-
-_gc_settled = 0.0
-
-
-def _settle_garbage(simulator):
-    """Keep the garbage collector's full passes small as the state grows. Once the store holds
-    ``GC_FREEZE_RECORDS`` records, every ``GC_SETTLE_SECONDS``: collect, then freeze what
-    survived (``gc.freeze``: mostly the stored records, which are never in reference cycles and
-    are freed by reference counting when replaced or deleted). A full pass then walks only the
-    objects made since, instead of every record of the state, which stalled every request for
-    100 ms and more at 100,000 messages. Served processes only (the ticker runs there)."""
-    global _gc_settled
-    now = time.monotonic()
-    if now - _gc_settled < GC_SETTLE_SECONDS:
-        return
-    store = getattr(simulator, "store", None)
-    if store is None or store.size() < GC_FREEZE_RECORDS:
-        return
-    _gc_settled = now
-    gc.collect()
-    gc.freeze()
 
 
 __all__ = ["handler", "Scheduler"]

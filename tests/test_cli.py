@@ -188,6 +188,25 @@ def test_waitress_queue_warnings_are_said_once(caplog):
         server.stop()
 
 
+def test_serve_freezes_what_survives_full_collections_before_it_serves(run, tmp_path,
+                                                                       monkeypatch):
+    """The process ``serve`` runs exists to serve: its collector takes the policy of
+    ``simulator.garbage`` (tested there in child interpreters) once the state is loaded, before
+    the first request. Here the policy is recorded, not applied, to leave this process alone."""
+    seen = []
+    monkeypatch.setattr(cli.garbage, "freeze_after_full_collections",
+                        lambda: seen.append("policy"))
+
+    def serve_forever(server):
+        seen.append("serving")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Server, "serve_forever", serve_forever)
+    result = run("serve", "--memory", "--port", "0", "--ws-port", "0", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert seen == ["policy", "serving"]
+
+
 # -- installed from a wheel -----------------------------------------------------------------
 def _build_wheel(tmp_path: Path) -> Path:
     """A wheel of a copy of the project (the build leaves nothing in the checkout)."""
