@@ -113,6 +113,18 @@ def _contract():
         dict.fromkeys(problems))
 
 
+def pytest_sessionfinish(session):
+    output = getattr(session.config, "workeroutput", None)
+    if output is not None:   # a pytest-xdist worker: its count goes to the controller
+        output["contract_checked"] = contract.RECORDER.checked
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """pytest-xdist, on the controller: a finished worker's count joins the summary's."""
+    contract.RECORDER.checked += getattr(node, "workeroutput", {}).get("contract_checked", 0)
+
+
 def pytest_terminal_summary(terminalreporter):
     if contract.available():
         terminalreporter.write_line(
