@@ -154,9 +154,35 @@ def integer(name: str, default=None, *, minimum: int | None = None, maximum: int
         number = int(value)
     except ValueError:
         raise TwilioError.invalid(name, "must be an integer") from None
-    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise TwilioError.invalid(name, f"must be between {minimum} and {maximum}")
+    TwilioError.check_range(name, number, minimum, maximum)
     return number
+
+
+class FormParams:
+    """This request's parameters through the reader the domain takes where two doors read the
+    same parameters (``domain.taskrouter.instructions.Params``): the functions above, and a
+    list as the parameter repeated."""
+
+    @staticmethod
+    def text(name: str) -> str | None:
+        return text(name)
+
+    @staticmethod
+    def boolean(name: str, default: bool | None = None) -> bool | None:
+        return boolean(name, default)
+
+    @staticmethod
+    def integer(name: str, *, minimum: int | None = None,
+                maximum: int | None = None) -> int | None:
+        return integer(name, minimum=minimum, maximum=maximum)
+
+    @staticmethod
+    def choice(name: str, allowed) -> str | None:
+        return choice(name, allowed)
+
+    @staticmethod
+    def events(name: str) -> list[str] | None:
+        return params().getlist(name) or None
 
 
 # -- paging -----------------------------------------------------------------------------

@@ -472,6 +472,34 @@ def test_call_instruction_then_wrap_up_and_complete(contact):
         a.close()
 
 
+def test_instruction_parameters_are_read_as_the_rest_api_reads_them(contact):
+    """Reservation.dequeue({statusCallbackEvents}) sends ``DequeueStatusCallbackEvents`` (the
+    SDK's name for REST's ``DequeueStatusCallbackEvent``); a malformed conference option is
+    refused as over REST; neither refusal changes the reservation."""
+    alice = contact.workers[0]
+    a = _ready(contact, alice)
+    try:
+        contact.tr.tasks.create(attributes=json.dumps({"call_sid": "CA" + "1" * 32}))
+        offered = a.until("reservation.created")
+        path = f"Workspaces/{contact.ws.sid}/Workers/{alice}/Reservations/{offered['sid']}"
+        token = contact.token(alice)
+        dequeue = {"Instruction": "dequeue", "DequeueTo": "client:alice",
+                   "DequeueFrom": "+14155550100"}
+        r = contact.rest(token, path, "POST", {**dequeue, "DequeueStatusCallbackEvents":
+                                               ["hung-up"]})
+        assert (r.status_code, r.json()["code"]) == (400, 40134)
+        r = contact.rest(token, path, "POST", {"Instruction": "conference",
+                                               "From": "+14155550100", "Muted": "maybe"})
+        assert (r.status_code, r.json()["code"]) == (400, 20422)
+        assert "Muted" in r.json()["message"]
+        assert contact.call(alice, path.split("/", 2)[2])["reservation_status"] == "pending"
+        done = contact.call(alice, path.split("/", 2)[2], "POST", {
+            **dequeue, "DequeueStatusCallbackEvents": ["initiated", "completed"]})
+        assert done["reservation_status"] == "accepted"
+    finally:
+        a.close()
+
+
 def test_attributes_and_channel_updates_are_pushed(contact):
     alice = contact.workers[0]
     a = _ready(contact, alice)

@@ -33,9 +33,8 @@ from . import shapes
 event_bridge = Blueprint("event_bridge", __name__, url_prefix=EB_PATH)
 
 PAGE_SIZE_MAX = 1000
-STATUSES = ("pending", "accepted", "rejected", "timeout", "canceled", "rescinded", "wrapping",
-            "completed")
-INSTRUCTIONS = ("accept", "reject", "dequeue", "call", "redirect", "conference")
+# REST parameters the SDK sends under names of its own (lib/util/Constants.js)
+SDK_NAMES = {"DequeueStatusCallbackEvent": "DequeueStatusCallbackEvents"}
 ROUTES: list = []
 
 
@@ -85,8 +84,7 @@ class Params:
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise TwilioError.invalid(name, "must be a whole number")
-        if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            raise TwilioError.invalid(name, f"must be between {minimum} and {maximum}")
+        TwilioError.check_range(name, value, minimum, maximum)
         return value
 
     def choice(self, name: str, allowed) -> str | None:
@@ -105,8 +103,8 @@ class Params:
         return text
 
     def events(self, name: str) -> list[str] | None:
-        """A list, or a comma-separated string."""
-        value = self.values.get(name)
+        """A list, or a comma-separated string (under the SDK's name, if it has its own)."""
+        value = self.values.get(name, self.values.get(SDK_NAMES.get(name, "")))
         if value is None:
             return None
         items = value if isinstance(value, list) else str(value).split(",")
@@ -249,7 +247,7 @@ def update_channel(c: Call):
 @route("GET", "Workspaces/{ws}/Workers/{worker}/Reservations")
 def list_reservations(c: Call):
     worker = c.worker()
-    status = c.params.choice("ReservationStatus", STATUSES)
+    status = c.params.choice("ReservationStatus", rules.RESERVATION_STATUSES)
     active = c.params.boolean("Active", False)
     fetch = reservations.reservations_of_worker(c.s, worker["sid"], status)
     found = [r for r in fetch(None, 0, 10**9)
@@ -278,49 +276,7 @@ def fetch_reservation(c: Call):
 @route("POST", "Workspaces/{ws}/Tasks/{task}/Reservations/{reservation}")
 def update_reservation(c: Call):
     r = _reservation(c)
-    return shapes.reservation(c.s, _answer(c, r))
-
-
-def _answer(c: Call, r: dict) -> dict:
-    """A ``ReservationStatus`` or an ``Instruction``, as the REST API takes them."""
-    s, p, if_match = c.s, c.params, c.if_match
-    instruction = p.choice("Instruction", INSTRUCTIONS)
-    status = p.choice("ReservationStatus", STATUSES)
-    activity_sid = c.activity("WorkerActivitySid")
-    if instruction is None and status is None:
-        raise TwilioError(20001, "Missing required parameter ReservationStatus or Instruction")
-    if instruction == "accept" or (instruction is None and status == "accepted"):
-        return reservations.update_reservation(s, r, "accepted", if_match=if_match)
-    if instruction == "reject" or (instruction is None and status == "rejected"):
-        return reservations.update_reservation(s, r, "rejected", worker_activity_sid=activity_sid,
-                                               if_match=if_match)
-    if instruction is None:
-        return reservations.update_reservation(s, r, status, if_match=if_match)
-    if instruction == "call":
-        return instructions.call(
-            s, r, to=p.text("CallTo"), from_=p.text("CallFrom"), url=p.text("CallUrl"),
-            accept=p.boolean("CallAccept", False), record=p.text("CallRecord"),
-            timeout=p.integer("CallTimeout", minimum=1),
-            status_callback_url=p.text("CallStatusCallbackUrl"), if_match=if_match)
-    if instruction == "dequeue":
-        return instructions.dequeue(
-            s, r, to=p.text("DequeueTo"), from_=p.text("DequeueFrom"),
-            post_work_activity_sid=p.text("DequeuePostWorkActivitySid"),
-            record=p.text("DequeueRecord"), timeout=p.integer("DequeueTimeout"),
-            status_callback_url=p.text("DequeueStatusCallbackUrl"),
-            status_callback_events=p.events("DequeueStatusCallbackEvents")
-            or p.events("DequeueStatusCallbackEvent"),
-            if_match=if_match)
-    if instruction == "redirect":
-        return instructions.redirect(
-            s, r, call_sid=p.text("RedirectCallSid"), url=p.text("RedirectUrl"),
-            accept=p.boolean("RedirectAccept", False), if_match=if_match)
-    return instructions.conference(
-        s, r, to=p.text("To"), from_=p.text("From"),
-        post_work_activity_sid=p.text("PostWorkActivitySid"),
-        status_callback=p.text("StatusCallback"),
-        status_callback_method=p.choice("StatusCallbackMethod", ("GET", "POST")),
-        status_callback_events=p.events("StatusCallbackEvent"), if_match=if_match)
+    return shapes.reservation(c.s, instructions.respond(c.s, r, c.params, if_match=c.if_match))
 
 
 # -- Tasks -----------------------------------------------------------------------------------------

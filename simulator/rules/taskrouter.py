@@ -450,6 +450,9 @@ def known_worker(target: dict, task_attributes: dict) -> tuple[str, object] | No
 TASK_STATUSES = ("pending", "reserved", "assigned", "canceled", "completed", "wrapping")
 TASK_FINAL = ("canceled", "completed")
 RESERVATION_ACTIVE = ("pending", "accepted", "wrapping")
+RESERVATION_STATUSES = ("pending", "accepted", "rejected", "timeout", "canceled", "rescinded",
+                        "wrapping", "completed")
+INSTRUCTIONS = ("accept", "reject", "dequeue", "call", "redirect", "conference")
 TASK_TIMEOUT_DEFAULT = 86_400
 TASK_TIMEOUT_MAX = 1_209_600
 MAX_REJECTIONS = 1000

@@ -444,6 +444,23 @@ def test_conference_instruction_calls_the_worker_into_the_tasks_conference(cente
     assert (e.status, e.code) == (400, 40136)
 
 
+def test_a_malformed_conference_option_is_refused_and_changes_nothing(center):
+    c = center
+    _agent(c, "ana")
+    task = _voice_task(c)
+    res = c.w.tasks(task.sid).reservations(_pending(c, task.sid).sid)
+    e = _error(lambda: res.update(instruction="conference", from_="+15017122661",
+                                  end_conference_on_exit="maybe"))
+    assert (e.status, e.code) == (400, 20422) and "EndConferenceOnExit" in e.msg
+    e = _error(lambda: res.update(instruction="conference", from_="+15017122661", timeout=0))
+    assert (e.status, e.code) == (400, 20422) and "Timeout" in e.msg and "at least 1" in e.msg
+    assert res.fetch().reservation_status == "pending"
+    assert "conference" not in json.loads(c.w.tasks(task.sid).fetch().attributes)
+    joined = res.update(instruction="conference", from_="+15017122661",
+                        end_conference_on_exit=True, timeout=30, max_participants=10)
+    assert joined.reservation_status == "accepted"
+
+
 def test_conference_codes(center):
     c = center
     c.w.workers.create(friendly_name="nouri", activity_sid=c.acts["Available"])  # no contact_uri

@@ -27,14 +27,17 @@ that a status callback answered by code that calls the simulator back finds it f
 from __future__ import annotations
 
 import json
+from typing import Protocol
 
 from ...dates import parse_iso
 from ...errors import TwilioError
+from ...rules import taskrouter as rules
 from ...scheduler import handler
 from ..alerts import new_alert
 from ..calls import EVENTS, FINAL, call_of, new_call
 from ..webhooks import deliver
 from . import engine
+from .activities import own_activity
 from .reservations import update_reservation
 from .session import routing_change
 from .tasks import update_task
@@ -249,6 +252,71 @@ def _timeout(value) -> int | None:
         return int(value) if value not in (None, "") else None
     except (TypeError, ValueError):
         return None
+
+
+class Params(Protocol):
+    """A door's reader of a request's parameters (the REST API's form, the event bridge's JSON):
+    each method answers None when the parameter is absent, and raises Twilio's error when it is
+    malformed."""
+
+    def text(self, name: str) -> str | None: ...
+    def boolean(self, name: str, default: bool | None = None) -> bool | None: ...
+    def integer(self, name: str, *, minimum: int | None = None,
+                maximum: int | None = None) -> int | None: ...
+    def choice(self, name: str, allowed) -> str | None: ...
+    def events(self, name: str) -> list[str] | None: ...
+
+
+CONFERENCE_FLAGS = ("Record", "Muted", "StartConferenceOnEnter", "EndConferenceOnExit",
+                    "EarlyMedia", "EndConferenceOnCustomerExit", "BeepOnCustomerEntrance")
+
+
+def respond(s, reservation: dict, p: Params, *, if_match: str | None = None) -> dict:
+    """A reservation update: a ``ReservationStatus`` or an ``Instruction`` (which wins when both
+    are given) with the instruction's parameters, as the REST API and the event bridge take
+    it. Returns the reservation as it then is."""
+    instruction = p.choice("Instruction", rules.INSTRUCTIONS)
+    status = p.choice("ReservationStatus", rules.RESERVATION_STATUSES)
+    activity_sid = p.text("WorkerActivitySid")
+    if activity_sid is not None:
+        activity_sid = own_activity(s, reservation["workspace_sid"], activity_sid,
+                                    "WorkerActivitySid")
+    if instruction is None and status is None:
+        raise TwilioError(20001, "Missing required parameter ReservationStatus or Instruction")
+    if instruction == "accept" or (instruction is None and status == "accepted"):
+        return update_reservation(s, reservation, "accepted", if_match=if_match)
+    if instruction == "reject" or (instruction is None and status == "rejected"):
+        return update_reservation(s, reservation, "rejected", worker_activity_sid=activity_sid,
+                                  if_match=if_match)
+    if instruction is None:   # canceled, wrapping, completed (others are refused there)
+        return update_reservation(s, reservation, status, if_match=if_match)
+    if instruction == "call":
+        return call(s, reservation, to=p.text("CallTo"), from_=p.text("CallFrom"),
+                    url=p.text("CallUrl"), accept=p.boolean("CallAccept", False),
+                    record=p.text("CallRecord"), timeout=p.integer("CallTimeout", minimum=1),
+                    status_callback_url=p.text("CallStatusCallbackUrl"), if_match=if_match)
+    if instruction == "dequeue":
+        return dequeue(s, reservation, to=p.text("DequeueTo"), from_=p.text("DequeueFrom"),
+                       post_work_activity_sid=p.text("DequeuePostWorkActivitySid"),
+                       record=p.text("DequeueRecord"), timeout=p.integer("DequeueTimeout"),
+                       status_callback_url=p.text("DequeueStatusCallbackUrl"),
+                       status_callback_events=p.events("DequeueStatusCallbackEvent"),
+                       if_match=if_match)
+    if instruction == "redirect":
+        return redirect(s, reservation, call_sid=p.text("RedirectCallSid"),
+                        url=p.text("RedirectUrl"), accept=p.boolean("RedirectAccept", False),
+                        if_match=if_match)
+    # The conference's own options are accepted when well formed (the simulated conference
+    # does not act on them).
+    for name in CONFERENCE_FLAGS:
+        p.boolean(name)
+    p.integer("Timeout", minimum=1)
+    p.integer("MaxParticipants", minimum=2)
+    return conference(s, reservation, to=p.text("To"), from_=p.text("From"),
+                      post_work_activity_sid=p.text("PostWorkActivitySid"),
+                      status_callback=p.text("StatusCallback"),
+                      status_callback_method=p.choice("StatusCallbackMethod", ("GET", "POST")),
+                      status_callback_events=p.events("StatusCallbackEvent"), if_match=if_match)
 
 
 def carry_out(s, reservation: dict, answer: dict):
