@@ -120,16 +120,17 @@ def test_a_data_folder_serves_one_process_at_a_time(serve, tmp_path):
 
 
 def test_state_json_is_a_plain_tinydb_file(serve, tmp_path):
+    name = "in tinydb, café ☕"   # state.json is UTF-8
     data = tmp_path / "data"
     sim = serve("--data", str(data))
-    sub = sim.client().api.v2010.accounts.create(friendly_name="in tinydb")
+    sub = sim.client().api.v2010.accounts.create(friendly_name=name)
     assert sim.terminate() == 0 and sim.lines[-1] == FLUSHED
 
-    db = TinyDB(data / STATE_FILE, access_mode="r")
+    db = TinyDB(data / STATE_FILE, access_mode="r", encoding="utf-8")   # as the README says
     try:
         assert {"accounts", "keys", "test_credentials", META_TABLE} <= db.tables()
         accounts = db.table("accounts")
-        assert accounts.get(doc_id=sub.sid)["friendly_name"] == "in tinydb"
+        assert accounts.get(doc_id=sub.sid)["friendly_name"] == name
         assert accounts.get(doc_id=sim.account_sid)["auth_token"] == sim.auth_token
         assert len(accounts) >= 3  # main, the fixtures' subaccount, ours
     finally:
@@ -138,9 +139,9 @@ def test_state_json_is_a_plain_tinydb_file(serve, tmp_path):
     class StrIdTinyDB(TinyDB):
         table_class = StrIds
 
-    db = StrIdTinyDB(data / STATE_FILE, access_mode="r")
+    db = StrIdTinyDB(data / STATE_FILE, access_mode="r", encoding="utf-8")
     try:
-        found = db.table("accounts").search(Query().friendly_name == "in tinydb")
+        found = db.table("accounts").search(Query().friendly_name == name)
         assert [d.doc_id for d in found] == [sub.sid]
         assert sim.account_sid in {d.doc_id for d in db.table("accounts").all()}
     finally:

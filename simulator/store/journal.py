@@ -19,7 +19,6 @@ Layout under the data folder (formats in ``compactor.py``):
 """
 from __future__ import annotations
 
-import json
 import logging
 import mmap
 import os
@@ -28,8 +27,6 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-
-import orjson
 
 from . import compactor
 from .compactor import META_TABLE, STATE_FILE  # noqa: F401  (re-exported)
@@ -42,16 +39,6 @@ log = logging.getLogger("simulator.store")
 
 class FolderInUse(RuntimeError):
     """Another store (in this or another process) has the data folder open."""
-
-
-def _dumps(obj) -> bytes:
-    """One journal line. orjson encodes several times faster than ``json`` (the line is made
-    under the store lock, so its time is every writer's wait); an integer beyond 64 bits,
-    which it refuses, goes through ``json``."""
-    try:
-        return orjson.dumps(obj, option=orjson.OPT_APPEND_NEWLINE)
-    except TypeError:
-        return (json.dumps(obj, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 class _Segment:
@@ -243,7 +230,7 @@ class Journal:
             self._wake.set()
 
     def append(self, table: str, changes: dict):
-        self._write(_dumps({"t": table, "c": changes}))
+        self._write(compactor.encode({"t": table, "c": changes}, line=True))
 
     def append_unit(self, tables: dict[str, dict]):
         """The writes of one unit as one line: replayed together or not at all."""
@@ -251,10 +238,10 @@ class Journal:
             (table, changes), = tables.items()
             self.append(table, changes)
         else:
-            self._write(_dumps({"m": tables}))
+            self._write(compactor.encode({"m": tables}, line=True))
 
     def replace(self, data: dict):
-        self._write(_dumps({"replace": data}))
+        self._write(compactor.encode({"replace": data}, line=True))
         self._wake.set()
 
     # -- background ----------------------------------------------------------------
