@@ -31,12 +31,16 @@ def _not_found(table: str, sid: str) -> TwilioError:
     return TwilioError.not_found()
 
 
+WHOLE = None   # a unit's key written whole (inserted, replaced or deleted), not only patched
+
+
 class _Unit:
-    """The writes of one ``Store.atomic()`` block: what to undo, and what to journal."""
+    """The writes of one ``Store.atomic()`` block: what to undo, and what to journal: per
+    table and key, ``WHOLE`` or the names of the fields its updates changed."""
 
     def __init__(self):
         self.undo: list[tuple[IndexedTable, str, Any]] = []
-        self.touched: dict[str, dict[str, None]] = {}
+        self.touched: dict[str, dict[str, set[str] | None]] = {}
 
 
 class _Atomic:
@@ -105,17 +109,28 @@ class Store:
             return not any(self._storage.read().values())
 
     # -- writing -------------------------------------------------------------------
-    def _write(self, t: IndexedTable, key: str, new: dict | None):
-        """One change (the caller holds the lock). Outside a unit it is journaled first and
-        applied only once the journal took it; in a unit it applies now and is journaled
-        with the unit (or undone with it)."""
+    def _write(self, t: IndexedTable, key: str, new: dict | None,
+               fields: dict | None = None):
+        """One change (the caller holds the lock): ``new`` replaces the record (None deletes
+        it); ``fields``, when given, are all that changed, and only they are journaled. Outside
+        a unit it is journaled first and applied only once the journal took it; in a unit it
+        applies now and is journaled with the unit (or undone with it)."""
         unit = getattr(self._local, "unit", None)
         if unit is None:
-            self._storage.record(t.name, {key: new})
+            if fields is None:
+                self._storage.record(t.name, {key: new})
+            else:
+                self._storage.record_unit({}, {t.name: {key: fields}})
             t.put(key, new)
-        else:
-            unit.undo.append((t, key, t.put(key, new)))
-            unit.touched.setdefault(t.name, {})[key] = None
+            return
+        unit.undo.append((t, key, t.put(key, new)))
+        touched = unit.touched.setdefault(t.name, {})
+        if fields is None:
+            touched[key] = WHOLE
+        elif key not in touched:
+            touched[key] = set(fields)
+        elif touched[key] is not WHOLE:
+            touched[key].update(fields)
 
     def atomic(self) -> "_Atomic":
         """Journal the writes made in this block (by this thread) as one line, when it ends:
@@ -149,12 +164,18 @@ class Store:
 
     def _commit(self, unit: _Unit):
         with self.lock:
-            tables = {}
+            whole: dict[str, dict] = {}
+            patches: dict[str, dict] = {}
             for name, keys in unit.touched.items():
                 raw = self._table(name).raw()
-                tables[name] = {key: raw.get(key) for key in keys}
+                for key, fields in keys.items():
+                    doc = raw.get(key)
+                    if fields is WHOLE or doc is None:
+                        whole.setdefault(name, {})[key] = doc
+                    else:
+                        patches.setdefault(name, {})[key] = {f: doc[f] for f in fields}
             try:
-                self._storage.record_unit(tables)
+                self._storage.record_unit(whole, patches)
             except BaseException:
                 for t, key, old in reversed(unit.undo):
                     t.restore(key, old)
@@ -205,7 +226,7 @@ class Store:
             if old is None:
                 raise _not_found(table, sid)
             new = {**old, **fields}
-            self._write(t, sid, new)
+            self._write(t, sid, new, fields)
         return clone(new) if returning else None   # (copied outside the lock: see get)
 
     def delete(self, table: str, sid: str) -> bool:

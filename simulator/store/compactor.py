@@ -9,7 +9,9 @@ Layout: ``state.json``, a plain TinyDB file whose ``_journal`` table names the l
 into it, and ``journal.<n>.jsonl`` segments, one JSON object a line:
 
 * ``{"t": table, "c": {doc_id: document or null}}``: one write (null: deleted);
-* ``{"m": {table: {doc_id: document or null}, ...}}``: the writes of one unit, together;
+* ``{"m": {table: {doc_id: document or null}, ...}, "p": {table: {doc_id: fields}}}``: the
+  writes of one unit, together; ``p`` (optional) holds the fields that changed in documents that
+  were only updated, each merged into the document;
 * ``{"replace": {table: {doc_id: document}}}``: the whole state replaced (reset, a snapshot).
 
 A torn last line (a process killed mid-write) was never acknowledged: reading a segment stops
@@ -86,6 +88,14 @@ def _apply(data: dict, table: str, changes: dict):
             docs[doc_id] = doc
 
 
+def _patch(data: dict, table: str, patches: dict):
+    docs = data.setdefault(table, {})
+    for doc_id, fields in patches.items():
+        doc = docs.get(doc_id)
+        if doc is not None:   # (always there: only a stored document is patched)
+            docs[doc_id] = {**doc, **fields}
+
+
 def replay(path: Path, data: dict):
     """Apply one segment's lines to ``data``, up to a torn line (or the zeros of the space
     reserved past its last line, where a process killed while it wrote to it stopped)."""
@@ -104,6 +114,8 @@ def replay(path: Path, data: dict):
         elif "m" in entry:
             for table, changes in entry["m"].items():
                 _apply(data, table, changes)
+            for table, patches in entry.get("p", {}).items():
+                _patch(data, table, patches)
         else:
             _apply(data, entry["t"], entry["c"])
 

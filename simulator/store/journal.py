@@ -232,11 +232,14 @@ class Journal:
     def append(self, table: str, changes: dict):
         self._write(compactor.encode({"t": table, "c": changes}, line=True))
 
-    def append_unit(self, tables: dict[str, dict]):
-        """The writes of one unit as one line: replayed together or not at all."""
-        if len(tables) == 1:
+    def append_unit(self, tables: dict[str, dict], patches: dict[str, dict] | None = None):
+        """The writes of one unit as one line, replayed together or not at all: records written
+        whole, and the changed fields of records only updated."""
+        if not patches and len(tables) == 1:
             (table, changes), = tables.items()
             self.append(table, changes)
+        elif patches:
+            self._write(compactor.encode({"m": tables, "p": patches}, line=True))
         else:
             self._write(compactor.encode({"m": tables}, line=True))
 

@@ -128,9 +128,10 @@ class JournalStorage(Storage):
         if self.journal:
             self.journal.append(table, changes)
 
-    def record_unit(self, tables: dict[str, dict[str, dict | None]]):
+    def record_unit(self, tables: dict[str, dict[str, dict | None]],
+                    patches: dict[str, dict[str, dict]] | None = None):
         if self.journal:
-            self.journal.append_unit(tables)
+            self.journal.append_unit(tables, patches)
 
     def close(self):
         if self.journal:
