@@ -183,9 +183,9 @@ class TwilioError(Exception):
     @classmethod
     def check_range(cls, name: str, number: int, minimum: int | None, maximum: int | None):
         """20422 when ``number`` lies outside the bounds given (None: unbounded)."""
+        if (minimum is None or number >= minimum) and (maximum is None or number <= maximum):
+            return
         if minimum is not None and maximum is not None:
-            bounds = f"between {minimum} and {maximum}"
-        else:
-            bounds = f"at least {minimum}" if minimum is not None else f"at most {maximum}"
-        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-            raise cls.invalid(name, f"must be {bounds}")
+            raise cls.invalid(name, f"must be between {minimum} and {maximum}")
+        raise cls.invalid(name, f"must be at least {minimum}" if minimum is not None
+                          else f"must be at most {maximum}")

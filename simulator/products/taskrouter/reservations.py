@@ -15,7 +15,6 @@ from ...wire import FormParams, choice, list_v1, text
 from . import bp, workspace_of, ws_url
 
 
-
 def _to_wire(r: dict, under: str) -> dict:
     ws, sid = r["workspace_sid"], r["sid"]
     parent = (f"/Tasks/{r['task_sid']}" if under == "task" else f"/Workers/{r['worker_sid']}")
