@@ -202,7 +202,12 @@ def test_serve_freezes_what_survives_full_collections_before_it_serves(run, tmp_
         raise KeyboardInterrupt
 
     monkeypatch.setattr(Server, "serve_forever", serve_forever)
-    result = run("serve", "--memory", "--port", "0", "--ws-port", "0", cwd=tmp_path)
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
+    try:   # serve ignores both signals while it flushes: give this process its own back
+        result = run("serve", "--memory", "--port", "0", "--ws-port", "0", cwd=tmp_path)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
     assert result.returncode == 0, result.stderr
     assert seen == ["policy", "serving"]
 

@@ -246,6 +246,8 @@ def test_control_public_flag_is_wired_from_the_command_line(monkeypatch):
         seen["public"] = r.status_code
 
     monkeypatch.setattr(Server, "serve_forever", serve_forever)
+    # the collector's policy is for a serving process, not for this one (test_cli checks it)
+    monkeypatch.setattr(cli.garbage, "freeze_after_full_collections", lambda: None)
     handlers = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
     try:
         assert cli.main(["serve", "--port", "0", "--memory", "--control-public"]) == 0
